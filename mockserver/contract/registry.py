@@ -1,0 +1,78 @@
+"""The schema files, loaded once into one ``referencing`` registry keyed by ``$id``.
+
+A message is named by its file stem (``monitoring-prediction-request``), its file name, or its
+full ``$id``; all three find the same schema.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from importlib import resources
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker
+from referencing import Registry, Resource
+
+BASE_URI = "https://picsellia-mock.invalid/schemas/"
+
+
+def _schema_dir():
+    return resources.files("mockserver.schemas")
+
+
+@functools.cache
+def _documents() -> dict[str, dict[str, Any]]:
+    """Every JSON Schema file of the contract, by file name."""
+    documents = {}
+    for entry in sorted(_schema_dir().iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".json"):
+            document = json.loads(entry.read_text(encoding="utf-8"))
+            if "$schema" in document:
+                documents[entry.name] = document
+    return documents
+
+
+@functools.cache
+def registry() -> Registry:
+    """The registry holding every schema file under its ``$id``."""
+    resources_ = [Resource.from_contents(doc) for doc in _documents().values()]
+    return Registry().with_resources((res.id(), res) for res in resources_)
+
+
+def message_names() -> list[str]:
+    """The names of every schema, as file stems, sorted."""
+    return [name.removesuffix(".json") for name in _documents()]
+
+
+def _file_name(name_or_id: str) -> str:
+    name = name_or_id.removeprefix(BASE_URI)
+    return name if name.endswith(".json") else name + ".json"
+
+
+def load_schema(name_or_id: str) -> dict[str, Any]:
+    """Return the schema named by file stem, file name or ``$id``; KeyError if there is none."""
+    file_name = _file_name(name_or_id)
+    try:
+        return _documents()[file_name]
+    except KeyError:
+        known = ", ".join(message_names())
+        raise KeyError(f"no schema named {name_or_id!r}; known: {known}") from None
+
+
+def validator_for(name_or_id: str) -> Draft202012Validator:
+    """A compiled validator for one schema, cached, resolving ``$ref`` through the registry."""
+    return _validator(_file_name(name_or_id))
+
+
+@functools.cache
+def _validator(file_name: str) -> Draft202012Validator:
+    schema = load_schema(file_name)
+    return Draft202012Validator(schema, registry=registry(), format_checker=FormatChecker())
+
+
+@functools.cache
+def error_catalogue() -> dict[str, dict[str, Any]]:
+    """``schemas/error-codes.json`` as a dict keyed by code."""
+    text = (_schema_dir() / "error-codes.json").read_text(encoding="utf-8")
+    return {entry["code"]: entry for entry in json.loads(text)["codes"]}

@@ -1,0 +1,93 @@
+"""The rules JSON Schema cannot express (mockserver/contract/checks.py)."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+
+from mockserver.contract import checks
+from mockserver.contract.problems import Problem
+
+
+@pytest.mark.parametrize(
+    "text, decoded",
+    [
+        ("aGVsbG8=", b"hello"),
+        ("aGVsbG8", None),
+        ("aGVs\nbG8=", None),
+        ("-_-_", None),
+        ("aGVsbG9=", None),
+        ("", b""),
+    ],
+    ids=["padded", "unpadded", "line-break", "url-safe", "non-canonical-bits", "empty"],
+)
+def test_strict_base64(text, decoded):
+    assert checks.strict_b64decode(text) == decoded
+
+
+def test_strict_base64_round_trips_binary():
+    data = bytes(range(256)) * 3
+    assert checks.strict_b64decode(base64.b64encode(data).decode()) == data
+
+
+@pytest.mark.parametrize(
+    "raw, types",
+    [
+        ({"detection_classes": [], "detection_scores": []}, ["CLASSIFICATION"]),
+        (
+            {"detection_classes": [], "detection_scores": [], "detection_masks": []},
+            ["SEGMENTATION", "MASK"],
+        ),
+        (
+            {"detection_classes": [0], "detection_scores": [1], "detection_masks": ["m"]},
+            ["MASK"],
+        ),
+        (
+            {"detection_classes": [0], "detection_scores": [1], "detection_masks": [[[0, 0]]]},
+            ["SEGMENTATION"],
+        ),
+        (
+            {"detection_classes": [], "detection_scores": [], "detection_boxes": []},
+            ["OBJECT_DETECTION"],
+        ),
+        ({"detection_classes": [], "detection_scores": [], "points": [], "lines": []}, []),
+    ],
+    ids=["classification", "empty-masks", "mask", "segmentation", "boxes", "two-geometries"],
+)
+def test_matching_types_from_keys(raw, types):
+    assert checks.matching_types(raw) == types
+
+
+def test_empty_texts_are_not_a_length_mismatch():
+    raw = {"detection_classes": [1, 2], "detection_scores": [0.1, 0.2], "detection_texts": []}
+    assert list(checks.check_list_lengths(raw, ["raw_predictions"])) == []
+
+
+def test_each_mismatched_list_is_named():
+    raw = {"detection_classes": [1, 2], "detection_scores": [0.1], "detection_boxes": []}
+    found = {p.pointer for p in checks.check_list_lengths(raw, ["raw_predictions"])}
+    assert found == {"/raw_predictions/detection_scores", "/raw_predictions/detection_boxes"}
+
+
+def test_timestamp_tolerance_is_one_minute():
+    assert checks.check_timestamp({"timestamp": 1060}, now=1000) == []
+    assert [p.code for p in checks.check_timestamp({"timestamp": 1061}, now=1000)] == [
+        "timestamp_in_future"
+    ]
+
+
+def test_geometry_on_the_image_edge_is_inside():
+    raw = {"detection_boxes": [[0, 0, 48, 64]], "points": [[64, 48]]}
+    assert list(checks.check_geometry(raw, ["r"], (64, 48))) == []
+
+
+def test_geometry_is_not_checked_without_a_size():
+    raw = {"points": [[-5, -5]]}
+    assert list(checks.check_geometry(raw, ["r"], None)) == []
+
+
+def test_inverted_box_outside_the_image_gets_both_warnings():
+    problems = list(checks.check_geometry({"detection_boxes": [[50, 0, 10, 70]]}, [], (64, 48)))
+    assert {p.code for p in problems} == {"box_inverted", "box_outside_image"}
+    assert all(isinstance(p, Problem) and p.severity == "warning" for p in problems)

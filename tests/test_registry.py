@@ -1,0 +1,87 @@
+"""The schema files and the registry that loads them."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from mockserver.contract import load_schema, message_names, registry, validate, validator_for
+from mockserver.contract.registry import BASE_URI
+
+SCHEMA_NAMES = message_names()
+
+
+def test_every_message_of_the_issue_has_a_schema():
+    expected = {
+        "login-request",
+        "login-response",
+        "predict-form",
+        "predict-v2-request",
+        "predict-shadow-v2-request",
+        "predict-response",
+        "monitoring-prediction-request",
+        "monitoring-prediction-response",
+        "shadow-request",
+        "deployment-info-response",
+        "stats-response",
+        "error",
+        *(f"raw-predictions-{t}" for t in ("classification", "object-detection", "segmentation")),
+        *(f"raw-predictions-{t}" for t in ("point", "keypoint", "line", "mask")),
+    }
+    assert expected <= set(SCHEMA_NAMES)
+
+
+@pytest.mark.parametrize("name", SCHEMA_NAMES)
+def test_schema_is_well_formed_draft_2020_12(name):
+    schema = load_schema(name)
+    Draft202012Validator.check_schema(schema)
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert schema["$id"] == f"{BASE_URI}{name}.json"
+    assert schema["title"] and schema["description"] and schema["examples"]
+
+
+@pytest.mark.parametrize("name", SCHEMA_NAMES)
+def test_every_example_validates_without_problem(name):
+    for example in load_schema(name)["examples"]:
+        assert validate(name, example) == [], example
+
+
+@pytest.mark.parametrize("name", SCHEMA_NAMES)
+def test_every_reference_resolves(name):
+    validator = validator_for(name)
+    resolver = registry().resolver(base_uri=validator.schema["$id"])
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "$ref" in node:
+                resolver.lookup(node["$ref"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(load_schema(name))
+
+
+def test_schema_found_by_stem_file_name_and_id():
+    by_stem = load_schema("login-request")
+    assert load_schema("login-request.json") is by_stem
+    assert load_schema(BASE_URI + "login-request.json") is by_stem
+
+
+def test_unknown_schema_name_lists_the_known_ones():
+    with pytest.raises(KeyError, match="login-request"):
+        load_schema("logon-request")
+
+
+def test_compiled_validators_are_cached():
+    assert validator_for("login-request") is validator_for("login-request.json")
+
+
+def test_json_files_use_one_formatting(schema_dir):
+    for path in sorted(schema_dir.rglob("*.json")):
+        text = path.read_text(encoding="utf-8")
+        assert text == json.dumps(json.loads(text), indent=2, ensure_ascii=False) + "\n", path
