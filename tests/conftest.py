@@ -28,3 +28,42 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.ge
 @pytest.fixture(scope="session")
 def schema_dir() -> Path:
     return SCHEMA_DIR
+
+
+@pytest.fixture
+def config(tmp_path):
+    from mockserver.config import Config
+
+    return Config(db_path=str(tmp_path / "mock.sqlite3"))
+
+
+@pytest.fixture
+def app(config):
+    from mockserver.app import create_app
+
+    return create_app(config)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def ids(config) -> dict[str, str]:
+    """Demo deployment id by type."""
+    return {d.type: d.id for d in config.deployments.values()}
+
+
+@pytest.fixture
+def login(client, ids):
+    """login(service, type) -> {"Authorization": "Bearer <jwt>"} for a demo deployment."""
+
+    def login_(service: str = "oracle", type_: str = "OBJECT_DETECTION") -> dict[str, str]:
+        route = "/api/login" if service == "serving" else "/api/auth/login"
+        body = {"api_token": "demo-api-token", "deployment_id": ids[type_]}
+        response = client.post(route, json=body)
+        assert response.status_code == 200, response.json
+        return {"Authorization": "Bearer " + response.json["jwt"]}
+
+    return login_

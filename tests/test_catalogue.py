@@ -10,8 +10,8 @@ from mockserver.contract import error_catalogue
 from mockserver.contract.problems import FALLBACK_CODE, KEYWORD_CODES
 
 ROOT = Path(__file__).resolve().parent.parent
-# Every emission names its code as the first argument of Problem(...) or ApiError(...).
-EMISSION = re.compile(r"\b(?:Problem|ApiError)\(\s*\"([a-z0-9_]+)\"")
+# Every emission names its code as the first argument of Problem, ApiError or _unauthorized.
+EMISSION = re.compile(r"\b(?:Problem|ApiError|_unauthorized)\(\s*\"([a-z0-9_]+)\"")
 
 
 def emitted_codes() -> set[str]:

@@ -1,0 +1,90 @@
+"""Signed JWTs for both services, and the checks every protected route makes.
+
+A token is an HS256 JWT whose audience is the service that issued it ("serving" or "oracle") and
+whose subject is the deployment. Expiry is checked against the server's clock, which the admin
+API can move forward.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import jwt
+
+from .config import Deployment
+from .errors import ApiError
+
+ISSUER = "picsellia-mock"
+LOGIN_ROUTES = {"serving": "POST /api/login", "oracle": "POST /api/auth/login"}
+SERVICE_NAMES = {"serving": "the prediction (serving) service", "oracle": "the monitoring service"}
+
+
+def issue_token(service: str, deployment_id: str, now: float, lifetime: int, secret: str) -> dict:
+    """The login answer: a signed ``jwt`` and its expiry as epoch seconds in ``expires``."""
+    expires = int(now) + lifetime
+    claims = {
+        "iss": ISSUER,
+        "aud": service,
+        "sub": deployment_id,
+        "iat": int(now),
+        "exp": expires,
+        "jti": uuid.uuid4().hex,
+    }
+    return {"jwt": jwt.encode(claims, secret, algorithm="HS256"), "expires": expires}
+
+
+def check_api_token(deployment: Deployment, api_token: str, header: str | None) -> None:
+    """401 unless ``api_token`` is one of the deployment's tokens (and the Token header agrees)."""
+    if api_token not in deployment.api_tokens:
+        raise ApiError(
+            "invalid_api_token",
+            f"the api_token is not valid for deployment {deployment.id}",
+            pointer="/api_token",
+        )
+    if header is not None:
+        scheme, _, value = header.partition(" ")
+        if scheme.lower() == "token" and value.strip() != api_token:
+            message = "the 'Authorization: Token' header and the body's api_token differ"
+            raise ApiError("invalid_api_token", message)
+
+
+def bearer_claims(header: str | None, service: str, now: float, secret: str) -> dict:
+    """The verified claims of the request's bearer token for ``service``, or a 401."""
+    login = LOGIN_ROUTES[service]
+    if not header:
+        _unauthorized("token_missing", f"send 'Authorization: Bearer <jwt>'; get a jwt at {login}")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        message = f"the Authorization header must be 'Bearer <jwt>' (a jwt from {login})"
+        _unauthorized("token_missing", message)
+    options = {"verify_exp": False, "verify_aud": False, "require": ["aud", "sub", "exp"]}
+    try:
+        claims = jwt.decode(token.strip(), secret, algorithms=["HS256"], options=options)
+    except jwt.InvalidTokenError:
+        _unauthorized("token_invalid", f"the bearer token is not a jwt issued by {login}")
+    if claims["aud"] != service:
+        other = "oracle" if service == "serving" else "serving"
+        message = (
+            f"the token was issued by {SERVICE_NAMES[other]}; {SERVICE_NAMES[service]} "
+            f"needs its own token: log in at {login}"
+        )
+        _unauthorized("token_wrong_service", message)
+    if not isinstance(claims["exp"], (int, float)) or claims["exp"] <= now:
+        _unauthorized("token_expired", f"the token has expired; log in again at {login}")
+    return claims
+
+
+def check_deployment(claims: dict, deployment_id: str) -> None:
+    """403 when the token was issued for another deployment."""
+    if claims["sub"] != deployment_id:
+        message = (
+            f"the token was issued for deployment {claims['sub']}, not {deployment_id}; "
+            "log in with this deployment's id"
+        )
+        raise ApiError("token_wrong_deployment", message)
+
+
+def _unauthorized(code: str, message: str) -> None:
+    quoted = message.replace('"', "'")
+    header = f'Bearer realm="picsellia-mock", error="invalid_token", error_description="{quoted}"'
+    raise ApiError(code, message, headers={"WWW-Authenticate": header})

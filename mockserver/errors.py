@@ -1,0 +1,75 @@
+"""The server's one error family and its one error shape (schemas/error.json).
+
+``ApiError`` carries a catalogued code, a status, a message and the list of problems, and renders
+itself as RFC 9457 problem+json with a ``message`` key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from flask import Response, json
+
+from .contract import Problem, error_catalogue
+
+PROBLEM_TYPE_BASE = "https://picsellia-mock.invalid/problems/"
+TITLES = {
+    400: "The body cannot be read",
+    401: "Not authenticated",
+    403: "Not allowed",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Already processed",
+    413: "Body too large",
+    422: "The request breaks the contract",
+    429: "Too many requests",
+    500: "Server error",
+    503: "Service unavailable",
+}
+
+
+class ApiError(Exception):
+    """An error answer: catalogued ``code``, HTTP ``status``, message and problems."""
+
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        *,
+        status: int | None = None,
+        problems: Sequence[Problem] | None = None,
+        pointer: str = "",
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.status = status or error_catalogue()[code]["status"]
+        self.problems = list(problems) if problems else [Problem(code, pointer, message)]
+        self.headers = headers or {}
+
+    def body(self) -> dict:
+        return {
+            "type": PROBLEM_TYPE_BASE + self.code,
+            "title": TITLES.get(self.status, "Error"),
+            "status": self.status,
+            "detail": self.message,
+            "message": self.message,
+            "problems": [p.as_dict() for p in self.problems],
+        }
+
+    def response(self) -> Response:
+        text = json.dumps(self.body())
+        response = Response(text, self.status, mimetype="application/problem+json")
+        response.headers.update(self.headers)
+        return response
+
+
+def contract_error(problems: Sequence[Problem]) -> ApiError:
+    """The 422 for a request whose problems include errors; all problems are listed."""
+    errors = [p for p in problems if p.severity == "error"]
+    first = errors[0]
+    summary = "; ".join(f"{p.pointer or '/'}: {p.message}" for p in errors[:3])
+    more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
+    message = f"{len(errors)} problem{'s' if len(errors) > 1 else ''}: {summary}{more}"
+    return ApiError(first.code, message, status=422, problems=problems)

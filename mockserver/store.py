@@ -1,0 +1,182 @@
+"""The embedded SQLite store: predictions, the request journal, faults and the clock.
+
+Every piece of state lives in the database, so that several gunicorn workers share it. Each
+request opens its own connection (WAL mode, a busy timeout for concurrent writers) and commits
+before the answer is sent.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sqlite3
+import time
+from typing import Any
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS predictions (
+    id TEXT PRIMARY KEY,
+    deployment_id TEXT NOT NULL,
+    received_at REAL NOT NULL,
+    timestamp REAL NOT NULL,
+    origin TEXT NOT NULL,
+    body TEXT NOT NULL,
+    image BLOB,
+    dedupe_key TEXT,
+    shadow TEXT,
+    UNIQUE (deployment_id, dedupe_key)
+);
+CREATE INDEX IF NOT EXISTS predictions_by_deployment ON predictions (deployment_id, timestamp);
+CREATE TABLE IF NOT EXISTS journal (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    time REAL NOT NULL,
+    method TEXT NOT NULL,
+    path TEXT NOT NULL,
+    service TEXT,
+    deployment_id TEXT,
+    status INTEGER NOT NULL,
+    problems TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS faults (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    route TEXT NOT NULL,
+    method TEXT,
+    status INTEGER,
+    remaining INTEGER NOT NULL,
+    delay_ms INTEGER NOT NULL,
+    retry_after INTEGER
+);
+"""
+
+
+class Duplicate(Exception):
+    """The same prediction was already stored for this deployment."""
+
+
+def connect(path: str) -> sqlite3.Connection:
+    connection = sqlite3.connect(path, timeout=30, isolation_level=None)
+    connection.row_factory = sqlite3.Row
+    connection.execute("PRAGMA synchronous = NORMAL")
+    return connection
+
+
+def initialise(path: str) -> None:
+    """Create the tables (idempotent), switch to WAL and make the JWT signing key once."""
+    connection = connect(path)
+    try:
+        connection.execute("PRAGMA journal_mode = WAL")
+        connection.executescript(SCHEMA)
+        key = secrets.token_hex(32)
+        connection.execute("INSERT OR IGNORE INTO meta VALUES ('jwt_secret', ?)", (key,))
+        connection.execute("INSERT OR IGNORE INTO meta VALUES ('clock_offset', '0')")
+    finally:
+        connection.close()
+
+
+class Store:
+    """One request's view of the database."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self.db = connection
+
+    # meta: signing key and clock
+    def meta(self, key: str) -> str:
+        return self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()[0]
+
+    def clock_offset(self) -> float:
+        return float(self.meta("clock_offset"))
+
+    def now(self) -> float:
+        return time.time() + self.clock_offset()
+
+    def advance_clock(self, seconds: float) -> float:
+        self.db.execute(
+            "UPDATE meta SET value = CAST(CAST(value AS REAL) + ? AS TEXT) "
+            "WHERE key = 'clock_offset'",
+            (seconds,),
+        )
+        return self.clock_offset()
+
+    # predictions
+    def add_prediction(self, record: dict[str, Any]) -> None:
+        try:
+            self.db.execute(
+                "INSERT INTO predictions (id, deployment_id, received_at, timestamp, origin, "
+                "body, image, dedupe_key) VALUES (:id, :deployment_id, :received_at, "
+                ":timestamp, :origin, :body, :image, :dedupe_key)",
+                record,
+            )
+        except sqlite3.IntegrityError:
+            raise Duplicate() from None
+
+    def prediction(self, prediction_id: str) -> sqlite3.Row | None:
+        query = "SELECT * FROM predictions WHERE id = ?"
+        return self.db.execute(query, (prediction_id,)).fetchone()
+
+    def set_shadow(self, prediction_id: str, shadow: dict) -> bool:
+        """Attach a shadow; False when the prediction already had one."""
+        cursor = self.db.execute(
+            "UPDATE predictions SET shadow = ? WHERE id = ? AND shadow IS NULL",
+            (json.dumps(shadow), prediction_id),
+        )
+        return cursor.rowcount == 1
+
+    def predictions(self, deployment_id: str) -> list[sqlite3.Row]:
+        query = "SELECT * FROM predictions WHERE deployment_id = ? ORDER BY received_at, rowid"
+        return self.db.execute(query, (deployment_id,)).fetchall()
+
+    def counts(self, deployment_id: str) -> tuple[int, int]:
+        row = self.db.execute(
+            "SELECT COUNT(*), COUNT(shadow) FROM predictions WHERE deployment_id = ?",
+            (deployment_id,),
+        ).fetchone()
+        return row[0], row[1]
+
+    # journal
+    def log(self, entry: dict[str, Any], capacity: int) -> None:
+        cursor = self.db.execute(
+            "INSERT INTO journal (time, method, path, service, deployment_id, status, problems) "
+            "VALUES (:time, :method, :path, :service, :deployment_id, :status, :problems)",
+            entry,
+        )
+        if cursor.lastrowid % 100 == 0:
+            self.db.execute("DELETE FROM journal WHERE id <= ?", (cursor.lastrowid - capacity,))
+
+    def journal(self, service: str | None, status: int | None, limit: int) -> list[sqlite3.Row]:
+        query = (
+            "SELECT * FROM journal WHERE (:service IS NULL OR service = :service) "
+            "AND (:status IS NULL OR status = :status) ORDER BY id DESC LIMIT :limit"
+        )
+        params = {"service": service, "status": status, "limit": limit}
+        return self.db.execute(query, params).fetchall()
+
+    # faults
+    def add_fault(self, fault: dict[str, Any]) -> None:
+        self.db.execute(
+            "INSERT INTO faults (route, method, status, remaining, delay_ms, retry_after) "
+            "VALUES (:route, :method, :status, :times, :delay_ms, :retry_after)",
+            fault,
+        )
+
+    def faults(self) -> list[sqlite3.Row]:
+        return self.db.execute("SELECT * FROM faults WHERE remaining > 0 ORDER BY id").fetchall()
+
+    def clear_faults(self) -> None:
+        self.db.execute("DELETE FROM faults")
+
+    def take_fault(self, route: str, method: str) -> sqlite3.Row | None:
+        """Use up one call of the oldest armed fault for this route and method, atomically."""
+        return self.db.execute(
+            "UPDATE faults SET remaining = remaining - 1 WHERE id = (SELECT id FROM faults "
+            "WHERE route = ? AND (method IS NULL OR method = ?) AND remaining > 0 "
+            "ORDER BY id LIMIT 1) RETURNING *",
+            (route, method),
+        ).fetchone()
+
+    def reset(self) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+        for table in ("predictions", "journal", "faults"):
+            self.db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+        self.db.execute("UPDATE meta SET value = '0' WHERE key = 'clock_offset'")
+        self.db.execute("COMMIT")

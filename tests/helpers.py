@@ -1,0 +1,52 @@
+"""Small things several test modules need: images, the vectors' SDK payloads, body checks."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+from pathlib import Path
+
+from PIL import Image
+
+from mockserver.contract import validate
+
+VECTORS = Path(__file__).resolve().parent.parent / "schemas" / "vectors"
+TYPES = ("CLASSIFICATION", "OBJECT_DETECTION", "SEGMENTATION", "POINT", "KEYPOINT", "LINE", "MASK")
+
+
+def image(fmt: str = "PNG", size: tuple[int, int] = (64, 48), color=(40, 120, 200)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, fmt)
+    return buffer.getvalue()
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def sdk_payload(type_: str) -> dict:
+    """The SDK's monitoring payload of one type, as the test vectors hold it."""
+    wanted = f"the SDK's {type_} payload is valid on its own type"
+    for group in json.loads((VECTORS / "monitoring-prediction-request.json").read_text()):
+        for test in group["tests"]:
+            if test["description"] == wanted:
+                return test["data"]
+    raise LookupError(wanted)
+
+
+def assert_conforms(message: str, body, deployment_type: str | None = None) -> None:
+    """The body validates against its schema with no problem at all."""
+    problems = validate(message, body, deployment_type=deployment_type, strict=True)
+    assert problems == [], [p.as_dict() for p in problems]
+
+
+def assert_error(response, status: int, code: str, pointer: str | None = None) -> dict:
+    """An error answer: this status, the shared error body, and a problem with this code."""
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.mimetype == "application/problem+json"
+    body = response.get_json()
+    assert_conforms("error", body)
+    found = {(p["code"], p["pointer"]) for p in body["problems"]}
+    assert any(c == code and (pointer is None or p == pointer) for c, p in found), found
+    return body
