@@ -57,7 +57,9 @@ def bearer_claims(header: str | None, service: str, now: float, secret: str) -> 
     if scheme.lower() != "bearer" or not token.strip():
         message = f"the Authorization header must be 'Bearer <jwt>' (a jwt from {login})"
         _unauthorized("token_missing", message)
-    options = {"verify_exp": False, "verify_aud": False, "require": ["aud", "sub", "exp"]}
+    # Time claims are checked against the server clock below, not the wall clock.
+    options = {"verify_exp": False, "verify_iat": False, "verify_nbf": False, "verify_aud": False}
+    options["require"] = ["aud", "sub", "exp"]
     try:
         claims = jwt.decode(token.strip(), secret, algorithms=["HS256"], options=options)
     except jwt.InvalidTokenError:

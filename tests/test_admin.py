@@ -1,0 +1,158 @@
+"""The admin API: health, journal, stored records, images, reset, clock and faults."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+
+import pytest
+
+from mockserver.app import create_app
+from mockserver.config import Config
+
+from .helpers import assert_conforms, assert_error, sdk_payload
+
+
+def test_health(client):
+    response = client.get("/__admin/health")
+    assert response.status_code == 200
+    assert_conforms("admin-health-response", response.json)
+    assert response.json["deployments"] == 7
+
+
+def test_journal_records_each_request_newest_first_with_problems(client, ids):
+    client.post("/api/login", json={"api_token": "demo-api-token"})
+    client.post(
+        "/api/auth/login", json={"api_token": "demo-api-token", "deployment_id": ids["MASK"]}
+    )
+    journal = client.get("/__admin/requests").json
+    assert_conforms("admin-journal-response", journal)
+    newest, oldest = journal["entries"]
+    assert (newest["path"], newest["service"], newest["status"]) == (
+        "/api/auth/login",
+        "oracle",
+        200,
+    )
+    assert newest["deployment_id"] == ids["MASK"]
+    assert (oldest["service"], oldest["status"]) == ("serving", 422)
+    assert oldest["problems"][0]["code"] == "missing_property"
+
+
+def test_journal_filters(client):
+    client.post("/api/login", data="x")
+    client.post("/api/auth/login", data="x")
+    client.get("/__admin/health")
+    assert [
+        e["service"] for e in client.get("/__admin/requests?service=oracle").json["entries"]
+    ] == ["oracle"]
+    assert len(client.get("/__admin/requests?status=400").json["entries"]) == 2
+    assert len(client.get("/__admin/requests?limit=1").json["entries"]) == 1
+
+
+@pytest.mark.parametrize(
+    "query, code",
+    [
+        ("service=both", "invalid_value"),
+        ("status=abc", "wrong_type"),
+        ("limit=0", "out_of_range"),
+        ("limit=10001", "out_of_range"),
+    ],
+)
+def test_bad_journal_filters_are_422(client, query, code):
+    assert_error(client.get("/__admin/requests?" + query), 422, code)
+
+
+def test_journal_is_bounded(tmp_path):
+    app = create_app(Config(db_path=str(tmp_path / "db"), journal_capacity=50))
+    client = app.test_client()
+    for _ in range(230):
+        client.get("/__admin/health")
+    entries = client.get("/__admin/requests?limit=50").json["entries"]
+    assert len(entries) == 50
+    with sqlite3.connect(app.config["MOCK_DB"]) as db:
+        assert db.execute("SELECT COUNT(*) FROM journal").fetchone()[0] <= 150
+
+
+def test_unknown_deployment_and_prediction_are_404(client):
+    assert_error(client.get("/__admin/deployments/nope/predictions"), 404, "deployment_not_found")
+    assert_error(client.get("/__admin/predictions/nope/image"), 404, "prediction_not_found")
+
+
+def test_reset_forgets_predictions_journal_faults_and_clock(client, ids, login):
+    url = f"/api/deployment/{ids['POINT']}/predictions"
+    client.post(url, json=sdk_payload("POINT"), headers=login("oracle", "POINT"))
+    client.post("/__admin/clock", json={"advance_seconds": 100})
+    client.post("/__admin/faults", json={"route": "/api/login", "status": 500})
+    response = client.post("/__admin/reset")
+    assert response.json == {"reset": True}
+    assert client.get(f"/__admin/deployments/{ids['POINT']}/predictions").json["count"] == 0
+    assert client.get("/__admin/health").json["clock_offset_seconds"] == 0
+    assert client.delete("/__admin/faults").json == {"faults": []}
+    paths = [e["path"] for e in client.get("/__admin/requests").json["entries"]]
+    assert paths[-1] == "/__admin/reset"  # the reset itself is the oldest entry left
+    assert not [p for p in paths if p.startswith("/api/")]
+
+
+def test_clock_moves_forward(client):
+    response = client.post("/__admin/clock", json={"advance_seconds": 3600})
+    assert_conforms("admin-clock-response", response.json)
+    assert response.json["offset_seconds"] == 3600
+    assert response.json["now"] > time.time() + 3590
+    assert_error(client.post("/__admin/clock", json={"advance_seconds": -1}), 422, "out_of_range")
+
+
+@pytest.mark.parametrize("status", [409, 429, 500, 502, 503, 504])
+def test_fault_fails_the_next_calls_of_a_route(client, ids, status):
+    fault = {"route": "/api/login", "status": status, "times": 2, "retry_after": 3}
+    armed = client.post("/__admin/faults", json=fault)
+    assert armed.status_code == 201
+    assert_conforms("admin-faults-response", armed.json)
+    body = {"api_token": "demo-api-token", "deployment_id": ids["MASK"]}
+    for _ in range(2):
+        response = client.post("/api/login", json=body)
+        error = assert_error(response, status, "injected_fault")
+        assert "message" in error
+        assert response.headers["Retry-After"] == "3"
+    assert client.post("/api/login", json=body).status_code == 200
+
+
+def test_fault_without_status_only_delays(client, ids):
+    client.post("/__admin/faults", json={"route": "/api/auth/login", "delay_ms": 300})
+    body = {"api_token": "demo-api-token", "deployment_id": ids["MASK"]}
+    start = time.monotonic()
+    assert client.post("/api/auth/login", json=body).status_code == 200
+    assert time.monotonic() - start >= 0.3
+
+
+def test_fault_can_target_one_method(client, ids, login):
+    client.post(
+        "/__admin/faults", json={"route": "/api/deployment/{id}", "method": "GET", "status": 503}
+    )
+    url = f"/api/deployment/{ids['MASK']}"
+    assert client.get(url, headers=login("oracle", "MASK")).status_code == 503
+    assert client.get(url, headers=login("oracle", "MASK")).status_code == 200
+
+
+def test_faults_are_listed_and_cleared(client):
+    client.post("/__admin/faults", json={"route": "/api/login", "status": 500, "times": 3})
+    listed = client.post("/__admin/faults", json={"route": "/api/auth/login", "status": 429}).json
+    assert [(f["route"], f["remaining"]) for f in listed["faults"]] == [
+        ("/api/login", 3),
+        ("/api/auth/login", 1),
+    ]
+    assert client.delete("/__admin/faults").json == {"faults": []}
+
+
+@pytest.mark.parametrize(
+    "fault, code, pointer",
+    [
+        ({"route": "/api/logon", "status": 500}, "invalid_value", "/route"),
+        ({"status": 500}, "missing_property", "/route"),
+        ({"route": "/api/login", "status": 200}, "out_of_range", "/status"),
+        ({"route": "/api/login", "times": 0}, "out_of_range", "/times"),
+        ({"route": "/api/login", "colour": 1}, "unknown_property", "/colour"),
+    ],
+    ids=["unknown-route", "no-route", "success-status", "zero-times", "unknown-field"],
+)
+def test_bad_fault_requests_are_422(client, fault, code, pointer):
+    assert_error(client.post("/__admin/faults", json=fault), 422, code, pointer)
