@@ -37,6 +37,7 @@ def create_app(config: Config | None = None) -> Flask:
     for blueprint in (serving.bp, oracle.bp, admin.bp):
         app.register_blueprint(blueprint)
     app.config["MOCK_ROUTES"] = {template(rule.rule) for rule in app.url_map.iter_rules()}
+    app.before_request(refuse_large_body)
     app.before_request(apply_fault)
     app.after_request(write_journal)
     app.teardown_request(close_store)
@@ -49,6 +50,14 @@ def create_app(config: Config | None = None) -> Flask:
 def template(rule: str) -> str:
     """A Flask rule as an OpenAPI path template: /api/deployment/<id> -> /api/deployment/{id}."""
     return RULE_VARIABLE.sub(r"{\1}", rule)
+
+
+def refuse_large_body() -> None:
+    """413 before anything else when the declared length is over the limit."""
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    if request.content_length is not None and request.content_length > limit:
+        message = f"the body is {request.content_length} bytes, more than the limit of {limit}"
+        raise ApiError("body_too_large", message)
 
 
 def apply_fault() -> None:

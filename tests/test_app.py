@@ -1,0 +1,108 @@
+"""The application as a whole: unknown routes, wrong methods, big bodies, and no 500 ever."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from mockserver.app import create_app
+from mockserver.config import Config
+
+from .helpers import assert_error
+
+ROUTES = [
+    ("POST", "/api/login"),
+    ("POST", "/api/auth/login"),
+    ("POST", "/api/deployments/{id}/predict"),
+    ("POST", "/api/deployment/{id}/predict"),
+    ("POST", "/api/v2/deployments/{id}/predict"),
+    ("POST", "/api/v2/deployments/{id}/predict/shadow"),
+    ("POST", "/api/deployment/{id}/predictions"),
+    ("POST", "/api/prediction/{id}/shadow"),
+    ("GET", "/api/deployment/{id}"),
+    ("GET", "/api/deployment/{id}/stats"),
+    ("GET", "/api/deployment/{id}/predictions/stats"),
+    ("POST", "/__admin/clock"),
+    ("POST", "/__admin/faults"),
+]
+
+
+@pytest.mark.parametrize(
+    "path, suggestion",
+    [
+        ("/api/deployments/abc/predictions", "POST /api/deployment/abc/predictions"),
+        ("/api/auth/logon", "POST /api/auth/login"),
+        ("/api/v2/deployment/abc/predict", "POST /api/v2/deployments/abc/predict"),
+        ("/api/predictions/abc/shadow", "POST /api/prediction/abc/shadow"),
+    ],
+    ids=["plural-monitoring", "typo", "v2-singular", "plural-shadow"],
+)
+def test_unknown_route_names_the_nearest_one(client, path, suggestion):
+    body = assert_error(client.post(path), 404, "route_not_found")
+    assert f"did you mean {suggestion}?" in body["message"]
+
+
+def test_unrelated_route_gets_no_suggestion(client):
+    body = assert_error(client.get("/completely/elsewhere"), 404, "route_not_found")
+    assert "did you mean" not in body["message"]
+
+
+def test_wrong_method_is_405_with_allow(client):
+    response = client.get("/api/login")
+    assert_error(response, 405, "method_not_allowed")
+    assert "POST" in response.headers["Allow"] and "GET" not in response.headers["Allow"]
+
+
+def test_body_over_the_limit_is_413(tmp_path, ids):
+    app = create_app(Config(db_path=str(tmp_path / "db"), max_body_bytes=1000))
+    client = app.test_client()
+    body = '{"api_token": "' + "x" * 2000 + '", "deployment_id": "d"}'
+    assert_error(client.post("/api/login", data=body), 413, "body_too_large")
+
+
+def test_multipart_over_the_limit_is_413(tmp_path, ids):
+    import io
+
+    app = create_app(Config(db_path=str(tmp_path / "db"), max_body_bytes=1000))
+    client = app.test_client()
+    data = {"media": (io.BytesIO(b"x" * 5000), "big.png")}
+    response = client.post(f"/api/deployments/{ids['MASK']}/predict", data=data)
+    assert_error(response, 413, "body_too_large")
+
+
+@pytest.fixture(scope="module")
+def shared_app(tmp_path_factory):
+    return create_app(Config(db_path=str(tmp_path_factory.mktemp("app") / "db")))
+
+
+@given(
+    route=st.sampled_from(ROUTES),
+    body=st.binary(max_size=300),
+    content_type=st.sampled_from(
+        [None, "application/json", "multipart/form-data; boundary=b", "text/plain"]
+    ),
+    auth=st.sampled_from([None, "Bearer x", "Token y", "Bearer a.b.c"]),
+)
+def test_arbitrary_bytes_never_get_a_5xx(shared_app, route, body, content_type, auth):
+    client = shared_app.test_client()
+    method, path = route
+    headers = {"Authorization": auth} if auth else {}
+    response = client.open(
+        path.format(id="abc"), method=method, data=body, content_type=content_type, headers=headers
+    )
+    assert response.status_code < 500
+    if response.status_code >= 400:
+        assert response.mimetype == "application/problem+json"
+        assert response.get_json()["problems"]
+
+
+def test_unexpected_failure_is_a_500_without_traceback(app, client, monkeypatch):
+    from mockserver import oracle
+
+    def boom(*args):
+        raise RuntimeError("secret detail")
+
+    monkeypatch.setattr(oracle, "authorize", boom)
+    body = assert_error(client.get("/api/deployment/x"), 500, "internal_error")
+    assert "secret detail" not in body["message"] and "Traceback" not in body["message"]
