@@ -70,7 +70,7 @@ def predictions(id: str):
     found = []
     for row in store().predictions(deployment.id):
         body = json.loads(row["body"])
-        if row["image"] is not None and isinstance(body.get("image"), str):
+        if row["image"] is not None and "image" in body:
             body["image"] = {
                 "size": len(row["image"]),
                 "sha256": hashlib.sha256(row["image"]).hexdigest(),

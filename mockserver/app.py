@@ -7,6 +7,7 @@ import json
 import os
 import re
 import tempfile
+import threading
 import time
 
 from flask import Flask, current_app, g, request
@@ -34,13 +35,14 @@ def create_app(config: Config | None = None) -> Flask:
         MAX_FORM_MEMORY_SIZE=config.max_body_bytes,
     )
     app.json.sort_keys = False
+    app.extensions["mock_connections"] = threading.local()
+    app.extensions["mock_secret"] = []
     for blueprint in (serving.bp, oracle.bp, admin.bp):
         app.register_blueprint(blueprint)
     app.config["MOCK_ROUTES"] = {template(rule.rule) for rule in app.url_map.iter_rules()}
     app.before_request(refuse_large_body)
     app.before_request(apply_fault)
     app.after_request(write_journal)
-    app.teardown_request(close_store)
     app.register_error_handler(ApiError, render_api_error)
     app.register_error_handler(HTTPException, render_http_error)
     app.register_error_handler(Exception, render_unexpected)
@@ -92,12 +94,6 @@ def write_journal(response):
     }
     store().log(entry, current_app.config["MOCK"].journal_capacity)
     return response
-
-
-def close_store(_exc) -> None:
-    current = g.pop("store", None)
-    if current is not None:
-        current.db.close()
 
 
 def render_api_error(error: ApiError):

@@ -7,6 +7,7 @@ API can move forward.
 
 from __future__ import annotations
 
+import functools
 import uuid
 
 import jwt
@@ -57,12 +58,8 @@ def bearer_claims(header: str | None, service: str, now: float, secret: str) -> 
     if scheme.lower() != "bearer" or not token.strip():
         message = f"the Authorization header must be 'Bearer <jwt>' (a jwt from {login})"
         _unauthorized("token_missing", message)
-    # Time claims are checked against the server clock below, not the wall clock.
-    options = {"verify_exp": False, "verify_iat": False, "verify_nbf": False, "verify_aud": False}
-    options["require"] = ["aud", "sub", "exp"]
-    try:
-        claims = jwt.decode(token.strip(), secret, algorithms=["HS256"], options=options)
-    except jwt.InvalidTokenError:
+    claims = verified_claims(token.strip(), secret)
+    if claims is None:
         _unauthorized("token_invalid", f"the bearer token is not a jwt issued by {login}")
     if claims["aud"] != service:
         other = "oracle" if service == "serving" else "serving"
@@ -74,6 +71,20 @@ def bearer_claims(header: str | None, service: str, now: float, secret: str) -> 
     if not isinstance(claims["exp"], (int, float)) or claims["exp"] <= now:
         _unauthorized("token_expired", f"the token has expired; log in again at {login}")
     return claims
+
+
+@functools.lru_cache(maxsize=4096)
+def verified_claims(token: str, secret: str) -> dict | None:
+    """The claims of a token whose signature is ours, or None; a client's token is checked once.
+
+    Time claims are not checked here but against the server's clock by the caller.
+    """
+    options = {"verify_exp": False, "verify_iat": False, "verify_nbf": False, "verify_aud": False}
+    options["require"] = ["aud", "sub", "exp"]
+    try:
+        return jwt.decode(token, secret, algorithms=["HS256"], options=options)
+    except jwt.InvalidTokenError:
+        return None
 
 
 def check_deployment(claims: dict, deployment_id: str) -> None:

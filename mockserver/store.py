@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import secrets
 import sqlite3
+import threading
 import time
 from typing import Any
 
@@ -48,6 +49,11 @@ CREATE TABLE IF NOT EXISTS faults (
     retry_after INTEGER
 );
 """
+
+
+# SQLite's busy handler sleeps a millisecond or more when another connection holds the write
+# lock; the threads of one process queue on this lock instead, and wake as soon as it is free.
+WRITE_LOCK = threading.Lock()
 
 
 class Duplicate(Exception):
@@ -101,14 +107,18 @@ class Store:
     # predictions
     def add_prediction(self, record: dict[str, Any]) -> None:
         try:
-            self.db.execute(
-                "INSERT INTO predictions (id, deployment_id, received_at, timestamp, origin, "
-                "body, image, dedupe_key) VALUES (:id, :deployment_id, :received_at, "
-                ":timestamp, :origin, :body, :image, :dedupe_key)",
-                record,
-            )
+            with WRITE_LOCK:
+                self._insert_prediction(record)
         except sqlite3.IntegrityError:
             raise Duplicate() from None
+
+    def _insert_prediction(self, record: dict[str, Any]) -> None:
+        self.db.execute(
+            "INSERT INTO predictions (id, deployment_id, received_at, timestamp, origin, "
+            "body, image, dedupe_key) VALUES (:id, :deployment_id, :received_at, "
+            ":timestamp, :origin, :body, :image, :dedupe_key)",
+            record,
+        )
 
     def prediction(self, prediction_id: str) -> sqlite3.Row | None:
         query = "SELECT * FROM predictions WHERE id = ?"
@@ -135,6 +145,10 @@ class Store:
 
     # journal
     def log(self, entry: dict[str, Any], capacity: int) -> None:
+        with WRITE_LOCK:
+            self._log(entry, capacity)
+
+    def _log(self, entry: dict[str, Any], capacity: int) -> None:
         cursor = self.db.execute(
             "INSERT INTO journal (time, method, path, service, deployment_id, status, problems) "
             "VALUES (:time, :method, :path, :service, :deployment_id, :status, :problems)",
@@ -166,12 +180,21 @@ class Store:
         self.db.execute("DELETE FROM faults")
 
     def take_fault(self, route: str, method: str) -> sqlite3.Row | None:
-        """Use up one call of the oldest armed fault for this route and method, atomically."""
-        return self.db.execute(
-            "UPDATE faults SET remaining = remaining - 1 WHERE id = (SELECT id FROM faults "
-            "WHERE route = ? AND (method IS NULL OR method = ?) AND remaining > 0 "
-            "ORDER BY id LIMIT 1) RETURNING *",
+        """Use up one call of the oldest armed fault for this route and method, atomically.
+
+        A plain read first: most calls find no fault and so take no write lock.
+        """
+        armed = self.db.execute(
+            "SELECT id FROM faults WHERE route = ? AND (method IS NULL OR method = ?) "
+            "AND remaining > 0 ORDER BY id LIMIT 1",
             (route, method),
+        ).fetchone()
+        if armed is None:
+            return None
+        return self.db.execute(
+            "UPDATE faults SET remaining = remaining - 1 WHERE id = ? AND remaining > 0 "
+            "RETURNING *",
+            (armed["id"],),
         ).fetchone()
 
     def reset(self) -> None:

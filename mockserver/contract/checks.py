@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import threading
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -27,6 +28,7 @@ GEOMETRY_PRIORITY = {  # which type a geometry key suggests when no type matches
     "detection_boxes": "OBJECT_DETECTION",
 }
 FUTURE_TOLERANCE_SECONDS = 60
+BASE64_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 
 
 def type_schema_name(deployment_type: str) -> str:
@@ -100,12 +102,12 @@ def check_geometry(raw: dict[str, Any], path: Sequence, size: tuple | None) -> I
         if not (isinstance(box, list) and len(box) == 4 and all(map(_is_number, box))):
             continue
         y1, x1, y2, x2 = box
-        where = pointer([*path, "detection_boxes", i])
         if y1 > y2 or x1 > x2:
             message = f"{box} is not [top, left, bottom, right]: y1 > y2 or x1 > x2"
-            yield Problem("box_inverted", where, message, WARNING)
-        if size and not _inside((x1, y1), size) or size and not _inside((x2, y2), size):
+            yield Problem("box_inverted", pointer([*path, "detection_boxes", i]), message, WARNING)
+        if size and not (_inside((x1, y1), size) and _inside((x2, y2), size)):
             message = f"{box} reaches outside the {size[0]} x {size[1]} image"
+            where = pointer([*path, "detection_boxes", i])
             yield Problem("box_outside_image", where, message, WARNING)
     if not size:
         return
@@ -168,16 +170,37 @@ def check_form_metadata(form: dict[str, Any]) -> Iterator[Problem]:
 
 
 def strict_b64decode(text: str) -> bytes | None:
-    """Decode standard padded base64, or None unless ``text`` is exactly its canonical encoding."""
+    """Decode standard padded base64, or None unless ``text`` is exactly its canonical encoding.
+
+    The last answer is kept per thread for the same string object (identity, not equality), so
+    that a server decoding the image it has just validated does not decode it twice.
+    """
+    if getattr(_last_decoded, "text", None) is text:
+        return _last_decoded.data
     try:
-        data = base64.b64decode(text, validate=True)
+        data = base64.b64decode(text, validate=True)  # alphabet and padding
     except (binascii.Error, ValueError):
-        return None
-    return data if base64.b64encode(data).decode("ascii") == text else None
+        data = None
+    if data is not None and not _canonical_tail(text):
+        data = None
+    _last_decoded.text, _last_decoded.data = text, data
+    return data
+
+
+def _canonical_tail(text: str) -> bool:
+    """The bits that padding leaves unused in the last character are zero (RFC 4648, 3.5)."""
+    padding = len(text) - len(text.rstrip("="))
+    if padding == 0:
+        return True
+    last = BASE64_ALPHABET.index(text[-padding - 1])
+    return last & (0x0F if padding == 2 else 0x03) == 0
+
+
+_last_decoded = threading.local()
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    return type(value) in (int, float)  # JSON numbers; bool is not one
 
 
 def _list(value: Any) -> list:

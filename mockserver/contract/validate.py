@@ -8,7 +8,7 @@ from typing import Any
 
 from . import checks
 from .problems import ERROR, WARNING, Problem, from_schema_error, pointer, sort_problems
-from .registry import load_schema, validator_for
+from .registry import load_schema, schema_errors, validator_for
 
 DEPLOYMENT_TYPES = tuple(load_schema("common")["$defs"]["deployment_type"]["enum"])
 
@@ -43,7 +43,7 @@ def validate(
         raise ValueError(f"unknown deployment type {deployment_type!r}; one of {DEPLOYMENT_TYPES}")
     raw_paths = RAW_PREDICTION_PATHS.get(name, ())
     problems: list[Problem] = []
-    for error in validator_for(name).iter_errors(instance):
+    for error in schema_errors(name, _without_raw_predictions(instance, raw_paths)):
         if not any(_starts_with(error.absolute_path, path) for path in raw_paths):
             problems.extend(from_schema_error(error))
     if name in MONITORED_MESSAGES and deployment_type not in (None, *checks.MONITORABLE_TYPES):
@@ -86,12 +86,27 @@ def _raw_problems(raw: Any, path: tuple, deployment_type: str | None, size) -> l
     else:
         candidates = checks.matching_types(raw)
         type_ = candidates[0] if candidates else checks.guess_type(raw)
-    validator = validator_for(checks.type_schema_name(type_))
-    problems = [p for e in validator.iter_errors(raw) for p in from_schema_error(e, path)]
+    errors = schema_errors(checks.type_schema_name(type_), raw)
+    problems = [p for e in errors for p in from_schema_error(e, path)]
     problems.extend(checks.check_list_lengths(raw, path))
     problems.extend(checks.check_scores(raw, path))
     problems.extend(checks.check_geometry(raw, path, size))
     return problems
+
+
+# The smallest valid raw_predictions: stands in for the real ones during the message's own
+# validation, so that they are validated once, against their type's schema, not under anyOf.
+_PLACEHOLDER = {"detection_classes": [], "detection_scores": []}
+
+
+def _without_raw_predictions(instance: Any, raw_paths: tuple) -> Any:
+    if () in raw_paths or not isinstance(instance, dict):
+        return _PLACEHOLDER if () in raw_paths else instance
+    replaced = dict(instance)
+    for (key,) in raw_paths:
+        if isinstance(replaced.get(key), dict):
+            replaced[key] = _PLACEHOLDER
+    return replaced
 
 
 def _declared_size(instance: dict) -> tuple[int, int] | None:
