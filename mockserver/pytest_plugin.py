@@ -16,10 +16,17 @@ from typing import Any
 
 import pytest
 import requests
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from .app import create_app
 from .config import DEMO_API_TOKEN, Config
+
+
+class QuietHandler(WSGIRequestHandler):
+    """No access log: the journal (``requests()``) records every request."""
+
+    def log_request(self, *args: Any) -> None:
+        pass
 
 
 class LiveMock:
@@ -28,7 +35,9 @@ class LiveMock:
     def __init__(self, config: Config | None = None) -> None:
         self.config = config or Config()
         self.app = create_app(self.config)
-        self._server = make_server("127.0.0.1", 0, self.app, threaded=True)
+        self._server = make_server(
+            "127.0.0.1", 0, self.app, threaded=True, request_handler=QuietHandler
+        )
         self.base_url = f"http://127.0.0.1:{self._server.server_port}"
         self.api_token = DEMO_API_TOKEN
         self.deployments = {d.type: d.id for d in self.config.deployments.values()}

@@ -1,0 +1,201 @@
+"""Properties: client, server and schemas say the same thing (live mock, bounded by the profile)."""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+
+import jwt
+import pytest
+import requests
+from hypothesis import given
+from hypothesis import strategies as st
+
+from mockserver.contract import validate
+from reference_client import MonitoringClient, RequestInvalid
+
+from . import strategies as s
+
+ROUTES = [
+    ("POST", "/api/login"),
+    ("POST", "/api/auth/login"),
+    ("POST", "/api/deployments/{id}/predict"),
+    ("POST", "/api/deployment/{id}/predict"),
+    ("POST", "/api/v2/deployments/{id}/predict"),
+    ("POST", "/api/v2/deployments/{id}/predict/shadow"),
+    ("POST", "/api/deployment/{id}/predictions"),
+    ("POST", "/api/prediction/{id}/shadow"),
+    ("GET", "/api/deployment/{id}"),
+    ("GET", "/api/deployment/{id}/stats"),
+    ("GET", "/api/deployment/{id}/predictions/stats"),
+]
+MUTATIONS = {
+    "drop filename": (lambda p: p.pop("filename"), "missing_property", "/filename"),
+    "height as text": (lambda p: p.update(height=str(p["height"])), "wrong_type", "/height"),
+    "one more score": (
+        lambda p: p["raw_predictions"]["detection_scores"].append(0.5),
+        "list_length_mismatch",
+        "/raw_predictions/detection_scores",
+    ),
+    "base64 broken": (lambda p: p.update(image=p["image"] + "!"), "invalid_base64", "/image"),
+    "magic bytes swapped": (
+        lambda p: p.update(
+            image=base64.b64encode(b"GIF89a" + base64.b64decode(p["image"])[6:]).decode()
+        ),
+        "image_not_png_or_jpeg",
+        "/image",
+    ),
+    "content type jpg": (
+        lambda p: p.update(content_type="image/jpg"),
+        "invalid_value",
+        "/content_type",
+    ),
+    "unknown field": (lambda p: p.update(model_version="v1"), "unknown_property", "/model_version"),
+}
+
+
+@pytest.fixture(scope="module")
+def mock(picsellia_mock_server):
+    return picsellia_mock_server
+
+
+def oracle_token(mock, type_):
+    body = {"api_token": mock.api_token, "deployment_id": mock.deployments[type_]}
+    return requests.post(mock.base_url + "/api/auth/login", json=body, timeout=10).json()["jwt"]
+
+
+@given(
+    st.sampled_from(s.MONITORABLE).flatmap(
+        lambda t: st.tuples(st.just(t), s.monitoring_payloads(t))
+    )
+)
+def test_any_valid_payload_is_stored_exactly_as_sent(mock, drawn):
+    type_, payload = drawn
+    mock.reset()
+    client = MonitoringClient(
+        mock.base_url, mock.deployments[type_], mock.api_token, deployment_type=type_
+    )
+    answer = client.monitor(payload)
+    assert validate("monitoring-prediction-response", answer) == []
+    [record] = mock.predictions(type_)
+    assert record["id"] == answer["id"]
+    stored, sent = dict(record["body"]), dict(payload)
+    if "image" in sent:
+        assert base64.b64encode(mock.image(answer["id"])).decode() == sent.pop("image")
+        stored.pop("image")
+    assert stored == sent
+
+
+@given(
+    s.monitoring_payloads("OBJECT_DETECTION", with_image=True), st.sampled_from(sorted(MUTATIONS))
+)
+def test_an_invalid_mutation_is_refused_by_client_and_server_alike(mock, payload, name):
+    mutate, code, pointer = MUTATIONS[name]
+    mutate(payload)
+    mock.reset()
+    deployment_id = mock.deployments["OBJECT_DETECTION"]
+    client = MonitoringClient(
+        mock.base_url, deployment_id, mock.api_token, deployment_type="OBJECT_DETECTION"
+    )
+    with pytest.raises(RequestInvalid) as refused:
+        client.monitor(payload)
+    client_found = {(p["code"], p["pointer"]) for p in refused.value.problems}
+    assert (code, pointer) in client_found
+    assert mock.requests() == [
+        e for e in mock.requests() if e["service"] == "admin"
+    ]  # nothing sent
+    response = requests.post(
+        f"{mock.base_url}/api/deployment/{deployment_id}/predictions",
+        data=json.dumps(payload),
+        headers={"Authorization": "Bearer " + oracle_token(mock, "OBJECT_DETECTION")},
+        timeout=10,
+    )
+    assert response.status_code == 422
+    server_found = {(p["code"], p["pointer"]) for p in response.json()["problems"]}
+    assert server_found == client_found
+    assert mock.predictions("OBJECT_DETECTION") == []
+
+
+bodies = st.one_of(
+    st.binary(max_size=200),
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(max_size=10),
+        lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=5), c, max_size=3),
+        max_leaves=8,
+    ).map(lambda v: json.dumps(v).encode()),
+)
+
+
+@given(
+    route=st.sampled_from(ROUTES), body=bodies, multipart=st.booleans(), authorized=st.booleans()
+)
+def test_arbitrary_bodies_never_get_a_5xx_and_store_nothing(
+    mock, route, body, multipart, authorized
+):
+    mock.reset()
+    method, path = route
+    deployment_id = mock.deployments["OBJECT_DETECTION"]
+    headers = {}
+    if authorized:
+        service_token = oracle_token(mock, "OBJECT_DETECTION")
+        headers["Authorization"] = "Bearer " + service_token
+    if multipart:
+        files = {"media": ("x.png", body)}
+        response = requests.request(
+            method,
+            mock.base_url + path.format(id=deployment_id),
+            files=files,
+            data={"tags": "t"},
+            headers=headers,
+            timeout=10,
+        )
+    else:
+        response = requests.request(
+            method,
+            mock.base_url + path.format(id=deployment_id),
+            data=body,
+            headers=headers,
+            timeout=10,
+        )
+    assert response.status_code < 500
+    if response.status_code >= 400:
+        assert response.headers["Content-Type"] == "application/problem+json"
+        assert validate("error", response.json()) == []
+    assert mock.predictions("OBJECT_DETECTION") == []
+
+
+def forge(mock, kind):
+    deployment_id = mock.deployments["OBJECT_DETECTION"]
+    if kind == "expired":
+        token = oracle_token(mock, "OBJECT_DETECTION")
+        mock.advance_clock(3601)
+        return token
+    if kind == "other deployment":
+        return oracle_token(mock, "POINT")
+    if kind == "other service":
+        body = {"api_token": mock.api_token, "deployment_id": deployment_id}
+        return requests.post(mock.base_url + "/api/login", json=body, timeout=10).json()["jwt"]
+    claims = {"aud": "oracle", "sub": deployment_id, "exp": time.time() + 600}
+    return jwt.encode(claims, "a-key-that-is-not-the-servers-32-bytes", algorithm="HS256")
+
+
+@given(
+    st.sampled_from(["expired", "other deployment", "other service", "forged"]),
+    s.monitoring_payloads("OBJECT_DETECTION"),
+)
+def test_bad_tokens_are_always_rejected(mock, kind, payload):
+    mock.reset()
+    token = forge(mock, kind)
+    url = f"{mock.base_url}/api/deployment/{mock.deployments['OBJECT_DETECTION']}/predictions"
+    response = requests.post(
+        url, data=json.dumps(payload), headers={"Authorization": "Bearer " + token}, timeout=10
+    )
+    expected = {
+        "expired": ("token_expired", 401),
+        "other deployment": ("token_wrong_deployment", 403),
+        "other service": ("token_wrong_service", 401),
+        "forged": ("token_invalid", 401),
+    }[kind]
+    assert (response.json()["problems"][0]["code"], response.status_code) == expected
+    assert mock.predictions("OBJECT_DETECTION") == []
