@@ -8,7 +8,6 @@ client.monitor("frame.png", {"detection_classes": [0], "detection_scores": [0.9]
 
 from .errors import (
     AlreadyProcessed,
-    AuthError,
     PicselliaError,
     RequestInvalid,
     ServiceError,
@@ -20,7 +19,6 @@ from .session import BearerAuth, ServiceSession
 
 __all__ = [
     "AlreadyProcessed",
-    "AuthError",
     "BearerAuth",
     "MonitoringClient",
     "PicselliaError",

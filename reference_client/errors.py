@@ -3,9 +3,11 @@
 PicselliaError
  +-- RequestInvalid     the client refused to send: the payload breaks the contract
  +-- TransportError     no answer: connection refused, timeout
- +-- ServiceError       the service answered an error (status, code, message, problems)
-      +-- AuthError          401 even after logging in again, or 403
+ +-- ServiceError       the service answered an error: status, code, message, problems
       +-- AlreadyProcessed   409: this prediction (or shadow) was already stored
+
+A ServiceError's ``status`` tells the rest: 401 (still refused after logging in again) and 403
+(a token of another deployment) are not worth retrying; 429 and 501-599 were already retried.
 """
 
 from __future__ import annotations
@@ -37,10 +39,6 @@ class ServiceError(PicselliaError):
         self.code = problems[0]["code"] if problems else None
 
 
-class AuthError(ServiceError):
-    """Not allowed: 401 after logging in again, or 403 (a token of another deployment)."""
-
-
 class AlreadyProcessed(ServiceError):
     """409: the service already has this prediction (or this shadow)."""
 
@@ -56,5 +54,5 @@ def from_response(response) -> ServiceError:
         problems = body.get("problems") if isinstance(body.get("problems"), list) else []
     else:
         message, problems = (response.text or response.reason or "error")[:500], []
-    kind = {401: AuthError, 403: AuthError, 409: AlreadyProcessed}.get(response.status_code)
-    return (kind or ServiceError)(response.status_code, message, problems)
+    kind = AlreadyProcessed if response.status_code == 409 else ServiceError
+    return kind(response.status_code, message, problems)

@@ -18,7 +18,7 @@ from typing import Any
 
 import requests
 
-from .errors import AuthError, TransportError, from_response
+from .errors import ServiceError, TransportError, from_response
 
 LOGIN_ROUTES = {"serving": "/api/login", "oracle": "/api/auth/login"}
 RETRY_STATUSES = {429} | set(range(501, 600))
@@ -92,7 +92,7 @@ class ServiceSession:
             self.login()
             response = self._send(method, path, data, files, params, BearerAuth(self.jwt))
             if response.status_code == 401:
-                raise AuthError(401, "refused after logging in again: " + _message(response))
+                raise ServiceError(401, "refused after logging in again: " + _message(response))
         if response.status_code != expect:
             raise from_response(response)
         return response

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mockserver.contract import validate
-from reference_client import MonitoringClient, RequestInvalid
+from reference_client import MonitoringClient, RequestInvalid, ServingClient
 
 from . import strategies as s
 
@@ -199,3 +199,56 @@ def test_bad_tokens_are_always_rejected(mock, kind, payload):
     }[kind]
     assert (response.json()["problems"][0]["code"], response.status_code) == expected
     assert mock.predictions("OBJECT_DETECTION") == []
+
+
+@given(st.sampled_from(s.MONITORABLE), st.data())
+def test_every_success_body_validates_against_its_schema(mock, type_, data):
+    mock.reset()
+    deployment_id = mock.deployments[type_]
+    serving = ServingClient(mock.base_url, deployment_id, mock.api_token)
+    width, height = data.draw(st.integers(1, 64)), data.draw(st.integers(1, 64))
+    predicted = serving.predict(
+        s.image_bytes("PNG", width, height), monitor=data.draw(st.booleans())
+    )
+    assert validate("predict-response", predicted, deployment_type=type_, strict=True) == []
+    cloud = data.draw(s.cloud_images)
+    first = serving.predict_cloud_image(cloud)
+    assert validate("predict-response", first, deployment_type=type_, strict=True) == []
+    shadow = serving.predict_shadow(first["prediction_id"], cloud)
+    assert validate("predict-response", shadow, deployment_type=type_, strict=True) == []
+    monitoring = MonitoringClient(mock.base_url, deployment_id, mock.api_token)
+    created = monitoring.monitor(data.draw(s.monitoring_payloads(type_)))
+    assert validate("monitoring-prediction-response", created) == []
+    raw = data.draw(s.raw_predictions(type_))
+    assert validate("shadow-response", monitoring.shadow(created["id"], raw, 0.1)) == []
+    assert validate("deployment-info-response", monitoring.deployment()) == []
+    service = data.draw(
+        st.sampled_from(
+            [
+                "metrics",
+                "ks_drift",
+                "label_distribution",
+                "object_detection",
+                "classification",
+                "ae_outlier",
+            ]
+        )
+    )
+    assert validate("stats-response", monitoring.stats(service)) == []
+    for name, body in (
+        (
+            "admin-journal-response",
+            requests.get(mock.base_url + "/__admin/requests", timeout=10).json(),
+        ),
+        (
+            "admin-predictions-response",
+            requests.get(
+                f"{mock.base_url}/__admin/deployments/{deployment_id}/predictions", timeout=10
+            ).json(),
+        ),
+        (
+            "admin-health-response",
+            requests.get(mock.base_url + "/__admin/health", timeout=10).json(),
+        ),
+    ):
+        assert validate(name, body) == [], name
