@@ -49,23 +49,13 @@ def predict(id: str):
     monitored = form.get("monitor", "True") == "True"
     prediction_id = None
     if monitored:
-        body = {
-            "filename": media.filename,
-            "content_type": kind,
-            "height": size[1],
-            "width": size[0],
-            "image": base64.b64encode(data).decode("ascii"),
-            "raw_predictions": raw,
-            "latency": model.latency(data),
-            "tags": form.get("tags", []),
-        }
-        for key in ("source", "upload_dir"):
-            if key in form:
-                body[key] = form[key]
+        options = dict(form)
         for key in ("metadata", "custom_metadata"):
             if key in form:
-                body[key] = json.loads(form[key])
-        prediction_id = store_monitored(deployment, body, "serving", data, dedupe=False)
+                options[key] = json.loads(form[key])  # validated: the JSON text of an object
+        image = {"filename": media.filename, "content_type": kind}
+        image["image"] = base64.b64encode(data).decode("ascii")
+        prediction_id = forward(deployment, image, size, raw, model.latency(data), options, data)
     return answer(deployment, prediction_id, monitored, size, model.latency(data), raw)
 
 
@@ -80,21 +70,13 @@ def predict_cloud_image(id: str):
     monitored = body.get("monitor", True)
     prediction_id = None
     if monitored:
-        width, height = CLOUD_IMAGE_SIZE
-        record = {
+        image = {
             "filename": body["cloud_image"]["object_name"].rsplit("/", 1)[-1],
             "content_type": "image/jpeg",
-            "height": height,
-            "width": width,
             "cloud_image": body["cloud_image"],
-            "raw_predictions": raw,
-            "latency": model.latency(key),
-            "tags": body.get("tags", []),
         }
-        for field in ("source", "metadata", "custom_metadata"):
-            if field in body:
-                record[field] = body[field]
-        prediction_id = store_monitored(deployment, record, "serving", None, dedupe=False)
+        latency = model.latency(key)
+        prediction_id = forward(deployment, image, CLOUD_IMAGE_SIZE, raw, latency, body, None)
     return answer(deployment, prediction_id, monitored, CLOUD_IMAGE_SIZE, model.latency(key), raw)
 
 
@@ -117,6 +99,16 @@ def predict_shadow(id: str):
             message = f"prediction {row['id']} already has a shadow prediction"
             raise ApiError("already_shadowed", message)
     return answer(deployment, row["id"], body["monitor"], CLOUD_IMAGE_SIZE, latency, raw)
+
+
+def forward(deployment, image: dict, size, raw: dict, latency: float, options: dict, data) -> str:
+    """Store what the serving forwards to monitoring with monitor=True: a monitoring payload."""
+    body = {**image, "height": size[1], "width": size[0], "raw_predictions": raw}
+    body.update(latency=latency, tags=options.get("tags", []))
+    for key in ("source", "upload_dir", "metadata", "custom_metadata"):
+        if key in options:
+            body[key] = options[key]
+    return store_monitored(deployment, body, "serving", data, dedupe=False)
 
 
 def read_image(data: bytes) -> tuple[str, tuple[int, int]]:

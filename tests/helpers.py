@@ -10,8 +10,20 @@ from pathlib import Path
 from PIL import Image
 
 from mockserver.contract import validate
+from mockserver.contract.openapi import openapi_document
 
 VECTORS = Path(__file__).resolve().parent.parent / "schemas" / "vectors"
+# Every operation of the OpenAPI document, as (METHOD, path template).
+OPERATIONS = [
+    (method.upper(), path) for path, item in openapi_document()["paths"].items() for method in item
+]
+
+
+def fill(path: str, deployment_id: str, prediction_id: str = "no-such-prediction") -> str:
+    """A path template with its parameters filled in."""
+    return path.replace("{id}", deployment_id).replace("{prediction_id}", prediction_id)
+
+
 TYPES = ("CLASSIFICATION", "OBJECT_DETECTION", "SEGMENTATION", "POINT", "KEYPOINT", "LINE", "MASK")
 
 

@@ -9,23 +9,7 @@ from hypothesis import strategies as st
 from mockserver.app import create_app
 from mockserver.config import Config
 
-from .helpers import assert_error
-
-ROUTES = [
-    ("POST", "/api/login"),
-    ("POST", "/api/auth/login"),
-    ("POST", "/api/deployments/{id}/predict"),
-    ("POST", "/api/deployment/{id}/predict"),
-    ("POST", "/api/v2/deployments/{id}/predict"),
-    ("POST", "/api/v2/deployments/{id}/predict/shadow"),
-    ("POST", "/api/deployment/{id}/predictions"),
-    ("POST", "/api/prediction/{id}/shadow"),
-    ("GET", "/api/deployment/{id}"),
-    ("GET", "/api/deployment/{id}/stats"),
-    ("GET", "/api/deployment/{id}/predictions/stats"),
-    ("POST", "/__admin/clock"),
-    ("POST", "/__admin/faults"),
-]
+from .helpers import OPERATIONS, assert_error, fill
 
 
 @pytest.mark.parametrize(
@@ -77,7 +61,7 @@ def shared_app(tmp_path_factory):
 
 
 @given(
-    route=st.sampled_from(ROUTES),
+    route=st.sampled_from(OPERATIONS),
     body=st.binary(max_size=300),
     content_type=st.sampled_from(
         [None, "application/json", "multipart/form-data; boundary=b", "text/plain"]
@@ -89,7 +73,7 @@ def test_arbitrary_bytes_never_get_a_5xx(shared_app, route, body, content_type, 
     method, path = route
     headers = {"Authorization": auth} if auth else {}
     response = client.open(
-        path.format(id="abc"), method=method, data=body, content_type=content_type, headers=headers
+        fill(path, "abc"), method=method, data=body, content_type=content_type, headers=headers
     )
     assert response.status_code < 500
     if response.status_code >= 400:

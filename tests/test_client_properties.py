@@ -16,20 +16,8 @@ from mockserver.contract import validate
 from reference_client import MonitoringClient, RequestInvalid, ServingClient
 
 from . import strategies as s
+from .helpers import OPERATIONS, fill
 
-ROUTES = [
-    ("POST", "/api/login"),
-    ("POST", "/api/auth/login"),
-    ("POST", "/api/deployments/{id}/predict"),
-    ("POST", "/api/deployment/{id}/predict"),
-    ("POST", "/api/v2/deployments/{id}/predict"),
-    ("POST", "/api/v2/deployments/{id}/predict/shadow"),
-    ("POST", "/api/deployment/{id}/predictions"),
-    ("POST", "/api/prediction/{id}/shadow"),
-    ("GET", "/api/deployment/{id}"),
-    ("GET", "/api/deployment/{id}/stats"),
-    ("GET", "/api/deployment/{id}/predictions/stats"),
-]
 MUTATIONS = {
     "drop filename": (lambda p: p.pop("filename"), "missing_property", "/filename"),
     "height as text": (lambda p: p.update(height=str(p["height"])), "wrong_type", "/height"),
@@ -128,7 +116,10 @@ bodies = st.one_of(
 
 
 @given(
-    route=st.sampled_from(ROUTES), body=bodies, multipart=st.booleans(), authorized=st.booleans()
+    route=st.sampled_from(OPERATIONS),
+    body=bodies,
+    multipart=st.booleans(),
+    authorized=st.booleans(),
 )
 def test_arbitrary_bodies_never_get_a_5xx_and_store_nothing(
     mock, route, body, multipart, authorized
@@ -144,7 +135,7 @@ def test_arbitrary_bodies_never_get_a_5xx_and_store_nothing(
         files = {"media": ("x.png", body)}
         response = requests.request(
             method,
-            mock.base_url + path.format(id=deployment_id),
+            mock.base_url + fill(path, deployment_id),
             files=files,
             data={"tags": "t"},
             headers=headers,
@@ -153,7 +144,7 @@ def test_arbitrary_bodies_never_get_a_5xx_and_store_nothing(
     else:
         response = requests.request(
             method,
-            mock.base_url + path.format(id=deployment_id),
+            mock.base_url + fill(path, deployment_id),
             data=body,
             headers=headers,
             timeout=10,
