@@ -26,17 +26,17 @@ def create_app(config: Config | None = None) -> Flask:
     """A mock server for ``config`` (defaults: the demo deployments and a temporary database)."""
     config = config or Config()
     db_path = config.db_path or os.path.join(tempfile.mkdtemp(prefix="picsellia-mock-"), "db")
-    initialise(db_path)
+    secret = initialise(db_path)  # the same key for every worker and after a restart
     app = Flask(__name__, static_folder=None)
     app.config.update(
         MOCK=config,
         MOCK_DB=db_path,
+        MOCK_SECRET=secret,
         MAX_CONTENT_LENGTH=config.max_body_bytes,
         MAX_FORM_MEMORY_SIZE=config.max_body_bytes,
     )
     app.json.sort_keys = False
     app.extensions["mock_connections"] = threading.local()
-    app.extensions["mock_secret"] = []
     for blueprint in (serving.bp, oracle.bp, admin.bp):
         app.register_blueprint(blueprint)
     app.config["MOCK_ROUTES"] = {template(rule.rule) for rule in app.url_map.iter_rules()}

@@ -40,11 +40,8 @@ def store() -> Store:
 
 
 def jwt_secret() -> str:
-    """The signing key, made once in the database and shared by every worker."""
-    secrets = current_app.extensions["mock_secret"]
-    if not secrets:
-        secrets.append(store().meta("jwt_secret"))
-    return secrets[0]
+    """The signing key, kept in the database so that every worker and restart shares it."""
+    return current_app.config["MOCK_SECRET"]
 
 
 def now() -> float:

@@ -67,8 +67,8 @@ def connect(path: str) -> sqlite3.Connection:
     return connection
 
 
-def initialise(path: str) -> None:
-    """Create the tables (idempotent), switch to WAL and make the JWT signing key once."""
+def initialise(path: str) -> str:
+    """Create the tables (idempotent), switch to WAL; the JWT signing key, made once per file."""
     connection = connect(path)
     try:
         connection.execute("PRAGMA journal_mode = WAL")
@@ -76,6 +76,7 @@ def initialise(path: str) -> None:
         key = secrets.token_hex(32)
         connection.execute("INSERT OR IGNORE INTO meta VALUES ('jwt_secret', ?)", (key,))
         connection.execute("INSERT OR IGNORE INTO meta VALUES ('clock_offset', '0')")
+        return Store(connection).meta("jwt_secret")
     finally:
         connection.close()
 
