@@ -940,6 +940,7 @@ def shadow_vectors():
                     t(f"the SDK's {ty} raw predictions are valid", dict(SDK_RAW[ty]))
                     for ty in SDK_RAW
                 ],
+                t("a list is not a raw_predictions object", [[0, 0.5]], [("wrong_type", "")]),
                 t(
                     "boxes and points together fit no type",
                     {

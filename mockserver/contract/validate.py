@@ -49,12 +49,12 @@ def validate(
     if name in MONITORED_MESSAGES and deployment_type not in (None, *checks.MONITORABLE_TYPES):
         message_ = f"a {deployment_type} deployment cannot be monitored"
         problems.append(Problem("type_not_monitorable", "", message_))
+    size = _declared_size(instance) if isinstance(instance, dict) else None
+    for path in raw_paths:
+        raw = _get(instance, path)
+        if raw is not _ABSENT:
+            problems.extend(_raw_problems(raw, path, deployment_type, size))
     if isinstance(instance, dict):
-        size = _declared_size(instance)
-        for path in raw_paths:
-            raw = _get(instance, path)
-            if raw is not _ABSENT:
-                problems.extend(_raw_problems(raw, path, deployment_type, size))
         problems.extend(_message_checks(name, instance, time.time() if now is None else now))
     if strict:
         problems = [Problem(p.code, p.pointer, p.message, ERROR) for p in problems]
