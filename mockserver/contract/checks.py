@@ -19,14 +19,16 @@ from .problems import WARNING, Problem, pointer
 from .registry import load_schema
 
 MONITORABLE_TYPES = tuple(load_schema("common")["$defs"]["monitorable_type"]["enum"])
-GEOMETRY_KEYS = ("keypoints", "detection_masks", "lines", "points", "detection_boxes")
-GEOMETRY_PRIORITY = {  # which type a geometry key suggests when no type matches exactly
+# The type each geometry key suggests when no type matches exactly, the strongest hint first
+# (KEYPOINT and SEGMENTATION predictions may carry detection_boxes too).
+GEOMETRY_PRIORITY = {
     "keypoints": "KEYPOINT",
     "detection_masks": "SEGMENTATION",
     "lines": "LINE",
     "points": "POINT",
     "detection_boxes": "OBJECT_DETECTION",
 }
+GEOMETRY_KEYS = tuple(GEOMETRY_PRIORITY)
 FUTURE_TOLERANCE_SECONDS = 60
 BASE64_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 
