@@ -7,10 +7,11 @@ is validated like any JSON message.
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from typing import Any
 
 from flask import request
-from werkzeug.datastructures import FileStorage
+from werkzeug.datastructures import FileStorage, MultiDict
 
 from .errors import ApiError
 
@@ -42,19 +43,16 @@ def read_predict_form() -> tuple[dict[str, Any], FileStorage | None]:
     form, files = request.form, request.files
     if not form and not files and request.content_length:
         raise ApiError("invalid_multipart", "no part of the multipart body could be read")
-    parsed: dict[str, Any] = {}
-    for key in form:
-        values = form.getlist(key)
-        parsed[key] = values if key == "tags" or len(values) > 1 else values[0]
-    for key in files:
-        names = [f.filename or "" for f in files.getlist(key)]
-        if key in parsed:  # the same name as a text field and a file part
-            parsed[key] = _as_list(parsed[key]) + names
-        else:
-            parsed[key] = names if key == "tags" or len(names) > 1 else names[0]
+    parts = MultiDict(form.items(multi=True))
+    parts.update((key, part.filename or "") for key, part in files.items(multi=True))
     media = files.get("media") if len(files.getlist("media")) == 1 else None
-    return parsed, media
+    return collapse(parts, repeated={"tags"}), media
 
 
-def _as_list(value: Any) -> list:
-    return value if isinstance(value, list) else [value]
+def collapse(parts: MultiDict, repeated: Collection[str]) -> dict[str, Any]:
+    """Each name once: a string, or the list of its values when it is in ``repeated`` or was
+    sent more than once (which the schema then reports as the wrong type)."""
+    return {
+        key: values if key in repeated or len(values) > 1 else values[0]
+        for key, values in parts.lists()
+    }

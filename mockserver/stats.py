@@ -11,6 +11,7 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
+from .bodies import collapse
 from .config import Deployment
 
 REPEATED = ("includes", "excludes", "tags")
@@ -19,10 +20,7 @@ NUMBERS = ("from_timestamp", "to_timestamp", "since")
 
 def parse_query(args: MultiDict) -> dict[str, Any]:
     """The query string as stats-query.json describes it (numbers converted where they parse)."""
-    query: dict[str, Any] = {}
-    for key in args:
-        values = args.getlist(key)
-        query[key] = values if key in REPEATED or len(values) > 1 else values[0]
+    query = collapse(args, repeated=REPEATED)
     for key in NUMBERS:
         if isinstance(query.get(key), str):
             # a string that is not a number stays a string: the schema reports the wrong type
