@@ -45,7 +45,7 @@ def predict(id: str):
         raise ApiError("media_not_image", message, pointer="/media")
     data = media.read()
     kind, size = read_image(data)
-    raw = simulate(deployment, data, size)
+    raw, latency = simulate(deployment, data, size)
     monitored = form.get("monitor", "True") == "True"
     prediction_id = None
     if monitored:
@@ -55,8 +55,8 @@ def predict(id: str):
                 options[key] = json.loads(form[key])  # validated: the JSON text of an object
         image = {"filename": media.filename, "content_type": kind}
         image["image"] = base64.b64encode(data).decode("ascii")
-        prediction_id = forward(deployment, image, size, raw, model.latency(data), options, data)
-    return answer(deployment, prediction_id, monitored, size, model.latency(data), raw)
+        prediction_id = forward(deployment, image, size, raw, latency, options, data)
+    return answer(deployment, prediction_id, monitored, size, latency, raw)
 
 
 @bp.post("/api/v2/deployments/<id>/predict")
@@ -65,8 +65,7 @@ def predict_cloud_image(id: str):
     deployment = authorize("serving", id)
     body = read_json()
     check("predict-v2-request", body, deployment)
-    key = json.dumps(body["cloud_image"], sort_keys=True).encode()
-    raw = simulate(deployment, key, CLOUD_IMAGE_SIZE)
+    raw, latency = simulate_cloud(deployment, body["cloud_image"], b"")
     monitored = body.get("monitor", True)
     prediction_id = None
     if monitored:
@@ -75,9 +74,8 @@ def predict_cloud_image(id: str):
             "content_type": "image/jpeg",
             "cloud_image": body["cloud_image"],
         }
-        latency = model.latency(key)
         prediction_id = forward(deployment, image, CLOUD_IMAGE_SIZE, raw, latency, body, None)
-    return answer(deployment, prediction_id, monitored, CLOUD_IMAGE_SIZE, model.latency(key), raw)
+    return answer(deployment, prediction_id, monitored, CLOUD_IMAGE_SIZE, latency, raw)
 
 
 @bp.post("/api/v2/deployments/<id>/predict/shadow")
@@ -90,9 +88,7 @@ def predict_shadow(id: str):
     if row["deployment_id"] != deployment.id:
         message = f"prediction {body['prediction_id']} belongs to another deployment"
         raise ApiError("prediction_not_found", message)
-    key = b"shadow|" + json.dumps(body["cloud_image"], sort_keys=True).encode()
-    raw = simulate(deployment, key, CLOUD_IMAGE_SIZE)
-    latency = model.latency(key)
+    raw, latency = simulate_cloud(deployment, body["cloud_image"], b"shadow|")
     if body["monitor"]:
         shadow = {"shadow_raw_predictions": raw, "shadow_latency": latency}
         if not store().set_shadow(row["id"], shadow):
@@ -125,11 +121,18 @@ def read_image(data: bytes) -> tuple[str, tuple[int, int]]:
     return "image/" + kind.lower(), size
 
 
-def simulate(deployment: Deployment, data: bytes, size: tuple[int, int]) -> dict:
+def simulate(deployment: Deployment, data: bytes, size: tuple[int, int]) -> tuple[dict, float]:
+    """(raw_predictions, latency) of the simulated model for these input bytes."""
     if not deployment.monitorable:
         message = f"the mock cannot simulate a {deployment.type} model"
         raise ApiError("type_not_monitorable", message, status=422)
-    return model.predict(deployment, data, size, config().seed)
+    return model.predict(deployment, data, size, config().seed), model.latency(data)
+
+
+def simulate_cloud(deployment: Deployment, cloud_image: dict, salt: bytes) -> tuple[dict, float]:
+    """The simulated model on a cloud image, keyed by its reference (the bucket is not read)."""
+    key = salt + json.dumps(cloud_image, sort_keys=True).encode()
+    return simulate(deployment, key, CLOUD_IMAGE_SIZE)
 
 
 def answer(deployment, prediction_id, monitored, size, latency, raw) -> tuple[dict, int]:
