@@ -70,13 +70,13 @@ def validator_for(name_or_id: str) -> Draft202012Validator:
 
 @functools.cache
 def _validator(file_name: str) -> Draft202012Validator:
-    schema = _inline_references(load_schema(file_name))
+    schema = _inline_references(file_name)
     return Draft202012Validator(schema, registry=registry(), format_checker=FormatChecker())
 
 
 @functools.cache
 def _fast_validator(file_name: str) -> Any:
-    schema = _inline_references(load_schema(file_name))
+    schema = _inline_references(file_name)
     return jsonschema_rs.validator_for(schema, validate_formats=True, offline=True)
 
 
@@ -93,8 +93,9 @@ def schema_errors(name_or_id: str, instance: Any) -> Iterable[ValidationError]:
     return _validator(file_name).iter_errors(instance)
 
 
-def _inline_references(schema: dict[str, Any]) -> dict[str, Any]:
-    """A copy of ``schema`` with every ``$ref`` replaced by its target, resolved once.
+@functools.cache
+def _inline_references(file_name: str) -> dict[str, Any]:
+    """A copy of the schema with every ``$ref`` replaced by its target, resolved once.
 
     The contract has no recursive schema, so this terminates; validating against the copy gives
     the same verdicts and errors, without a registry look-up for every list item.
@@ -112,6 +113,7 @@ def _inline_references(schema: dict[str, Any]) -> dict[str, Any]:
             return {**target, **siblings} if siblings else target
         return {k: inline(v, resolver) for k, v in node.items() if k not in ("$defs", "examples")}
 
+    schema = load_schema(file_name)
     resolver = registry().resolver(base_uri=schema["$id"])
     return {**inline(schema, resolver), "$id": schema["$id"], "$schema": schema["$schema"]}
 
