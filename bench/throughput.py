@@ -181,7 +181,7 @@ def main() -> int:
         wait_until_up(base_url + "/")
         login = json.dumps({"api_token": "bench-token", "deployment_id": DEPLOYMENT}).encode()
         serving = requests.post(mock_url + "/api/login", data=login, timeout=10).json()["jwt"]
-        oracle = requests.post(mock_url + "/api/auth/login", data=login, timeout=10).json()["jwt"]
+        mon = requests.post(mock_url + "/api/auth/login", data=login, timeout=10).json()["jwt"]
         image = png_64kb()
         form, form_type = multipart(image)
         cases = [
@@ -200,7 +200,7 @@ def main() -> int:
                 "/predictions",
                 monitoring_body(image),
                 "application/json",
-                oracle,
+                mon,
             ),
         ]
         print(

@@ -7,15 +7,16 @@ import json
 
 from flask import Blueprint, Response, current_app, request
 
+from picsellia_contract import Problem
+from picsellia_contract.images import sniff_content_type
+
 from . import __version__
 from .bodies import read_json
-from .contract import Problem
-from .contract.images import sniff_content_type
 from .errors import ApiError, contract_error
 from .service import check, config, deployment_or_404, store, stored_prediction
 
 bp = Blueprint("admin", __name__, url_prefix="/__admin")
-JOURNAL_SERVICES = ("serving", "oracle", "admin")
+JOURNAL_SERVICES = ("serving", "monitoring", "admin")
 
 
 @bp.get("/health")

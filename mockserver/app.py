@@ -13,7 +13,7 @@ import time
 from flask import Flask, current_app, g, request
 from werkzeug.exceptions import HTTPException
 
-from . import admin, oracle, serving
+from . import admin, monitoring, serving
 from .config import Config
 from .errors import ApiError
 from .service import note_problems, now, store
@@ -37,7 +37,7 @@ def create_app(config: Config | None = None) -> Flask:
     )
     app.json.sort_keys = False
     app.extensions["mock_connections"] = threading.local()
-    for blueprint in (serving.bp, oracle.bp, admin.bp):
+    for blueprint in (serving.bp, monitoring.bp, admin.bp):
         app.register_blueprint(blueprint)
     app.config["MOCK_ROUTES"] = {template(rule.rule) for rule in app.url_map.iter_rules()}
     app.before_request(refuse_large_body)

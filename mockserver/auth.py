@@ -1,6 +1,6 @@
 """Signed JWTs for both services, and the checks every protected route makes.
 
-A token is an HS256 JWT whose audience is the service that issued it ("serving" or "oracle") and
+A token is an HS256 JWT whose audience is the service that issued it ("serving" or "monitoring") and
 whose subject is the deployment. Expiry is checked against the server's clock, which the admin
 API can move forward.
 """
@@ -16,8 +16,11 @@ from .config import Deployment
 from .errors import ApiError
 
 ISSUER = "picsellia-mock"
-LOGIN_ROUTES = {"serving": "POST /api/login", "oracle": "POST /api/auth/login"}
-SERVICE_NAMES = {"serving": "the prediction (serving) service", "oracle": "the monitoring service"}
+LOGIN_ROUTES = {"serving": "POST /api/login", "monitoring": "POST /api/auth/login"}
+SERVICE_NAMES = {
+    "serving": "the prediction (serving) service",
+    "monitoring": "the monitoring service",
+}
 
 
 def issue_token(service: str, deployment_id: str, now: float, lifetime: int, secret: str) -> dict:
@@ -62,7 +65,7 @@ def bearer_claims(header: str | None, service: str, now: float, secret: str) -> 
     if claims is None:
         _unauthorized("token_invalid", f"the bearer token is not a jwt issued by {login}")
     if claims["aud"] != service:
-        other = "oracle" if service == "serving" else "serving"
+        other = "monitoring" if service == "serving" else "serving"
         message = (
             f"the token was issued by {SERVICE_NAMES[other]}; {SERVICE_NAMES[service]} "
             f"needs its own token: log in at {login}"

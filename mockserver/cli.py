@@ -10,7 +10,7 @@ import json
 import sys
 from collections.abc import Sequence
 
-from .contract import DEPLOYMENT_TYPES, is_valid, message_names, validate
+from picsellia_contract import DEPLOYMENT_TYPES, is_valid, message_names, validate
 
 EXIT_VALID, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 

@@ -17,8 +17,8 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-from .contract import DEPLOYMENT_TYPES
-from .contract.checks import MONITORABLE_TYPES
+from picsellia_contract import DEPLOYMENT_TYPES
+from picsellia_contract.checks import MONITORABLE_TYPES
 
 DEMO_API_TOKEN = "demo-api-token"
 DEMO_LABELS = ["car", "truck", "bus", "person", "bicycle"]

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from flask import Response, json
 
-from .contract import Problem, error_catalogue
+from picsellia_contract import Problem, error_catalogue
 
 PROBLEM_TYPE_BASE = "https://picsellia-mock.invalid/problems/"
 TITLES = {

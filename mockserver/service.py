@@ -12,11 +12,12 @@ from typing import Any
 
 from flask import current_app, g, request
 
+from picsellia_contract import Problem, is_valid, validate
+from picsellia_contract.checks import strict_b64decode
+
 from . import auth
 from .bodies import read_json
 from .config import Config, Deployment
-from .contract import Problem, is_valid, validate
-from .contract.checks import strict_b64decode
 from .errors import ApiError, contract_error
 from .store import Duplicate, Store, connect
 

@@ -27,7 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-validate", action="store_true", help="send without checking first")
     commands = parser.add_subparsers(dest="command", required=True)
     login = commands.add_parser("login", help="log in and print the token")
-    login.add_argument("--service", choices=["serving", "oracle"], default="serving")
+    login.add_argument("--service", choices=["serving", "monitoring"], default="serving")
     predict = commands.add_parser("predict", help="predict on an image")
     predict.add_argument("image")
     predict.add_argument("--tag", action="append", default=[], dest="tags")

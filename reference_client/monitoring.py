@@ -1,4 +1,4 @@
-"""The monitoring (oracle) service: store predictions and shadows, read deployment and stats."""
+"""The monitoring service: store predictions and shadows, read deployment and stats."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ class MonitoringClient:
         deployment_type: str | None = None,
         session: ServiceSession | None = None,
     ) -> None:
-        self.session = session or ServiceSession("oracle", host, deployment_id, api_token)
+        self.session = session or ServiceSession("monitoring", host, deployment_id, api_token)
         self.deployment_id = deployment_id
         self.validate = validate
         self.deployment_type = deployment_type

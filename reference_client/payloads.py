@@ -1,7 +1,7 @@
 """Building what the services expect from an image, and checking it before it is sent.
 
 Reading the image's type and size needs only its first bytes: see
-``mockserver/contract/images.py`` (PNG: bytes 16-24; JPEG: the first start-of-frame marker).
+``picsellia_contract/images.py`` (PNG: bytes 16-24; JPEG: the first start-of-frame marker).
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import base64
 import os
 from typing import Any
 
-from mockserver.contract import is_valid, validate
-from mockserver.contract.images import image_size, sniff_content_type
+from picsellia_contract import is_valid, validate
+from picsellia_contract.images import image_size, sniff_content_type
 
 from .errors import RequestInvalid
 

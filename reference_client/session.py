@@ -20,7 +20,7 @@ import requests
 
 from .errors import ServiceError, TransportError, from_response
 
-LOGIN_ROUTES = {"serving": "/api/login", "oracle": "/api/auth/login"}
+LOGIN_ROUTES = {"serving": "/api/login", "monitoring": "/api/auth/login"}
 RETRY_STATUSES = {429} | set(range(501, 600))
 
 
@@ -36,7 +36,7 @@ class BearerAuth(requests.auth.AuthBase):
 
 
 class ServiceSession:
-    """Authenticated calls to one service ("serving" or "oracle") for one deployment."""
+    """Authenticated calls to one service ("serving" or "monitoring") for one deployment."""
 
     def __init__(
         self,

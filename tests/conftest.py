@@ -59,7 +59,7 @@ def ids(config) -> dict[str, str]:
 def login(client, ids):
     """login(service, type) -> {"Authorization": "Bearer <jwt>"} for a demo deployment."""
 
-    def login_(service: str = "oracle", type_: str = "OBJECT_DETECTION") -> dict[str, str]:
+    def login_(service: str = "monitoring", type_: str = "OBJECT_DETECTION") -> dict[str, str]:
         route = "/api/login" if service == "serving" else "/api/auth/login"
         body = {"api_token": "demo-api-token", "deployment_id": ids[type_]}
         response = client.post(route, json=body)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from PIL import Image
 
-from mockserver.contract import validate
-from mockserver.contract.openapi import openapi_document
+from picsellia_contract import validate
+from picsellia_contract.openapi import openapi_document
 
 VECTORS = Path(__file__).resolve().parent.parent / "schemas" / "vectors"
 # Every operation of the OpenAPI document, as (METHOD, path template).

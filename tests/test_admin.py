@@ -30,7 +30,7 @@ def test_journal_records_each_request_newest_first_with_problems(client, ids):
     newest, oldest = journal["entries"]
     assert (newest["path"], newest["service"], newest["status"]) == (
         "/api/auth/login",
-        "oracle",
+        "monitoring",
         200,
     )
     assert newest["deployment_id"] == ids["MASK"]
@@ -43,8 +43,8 @@ def test_journal_filters(client):
     client.post("/api/auth/login", data="x")
     client.get("/__admin/health")
     assert [
-        e["service"] for e in client.get("/__admin/requests?service=oracle").json["entries"]
-    ] == ["oracle"]
+        e["service"] for e in client.get("/__admin/requests?service=monitoring").json["entries"]
+    ] == ["monitoring"]
     assert len(client.get("/__admin/requests?status=400").json["entries"]) == 2
     assert len(client.get("/__admin/requests?limit=1").json["entries"]) == 1
 
@@ -80,7 +80,7 @@ def test_unknown_deployment_and_prediction_are_404(client):
 
 def test_reset_forgets_predictions_journal_faults_and_clock(client, ids, login):
     url = f"/api/deployment/{ids['POINT']}/predictions"
-    client.post(url, json=sdk_payload("POINT"), headers=login("oracle", "POINT"))
+    client.post(url, json=sdk_payload("POINT"), headers=login("monitoring", "POINT"))
     client.post("/__admin/clock", json={"advance_seconds": 100})
     client.post("/__admin/faults", json={"route": "/api/login", "status": 500})
     response = client.post("/__admin/reset")
@@ -129,8 +129,8 @@ def test_fault_can_target_one_method(client, ids, login):
         "/__admin/faults", json={"route": "/api/deployment/{id}", "method": "GET", "status": 503}
     )
     url = f"/api/deployment/{ids['MASK']}"
-    assert client.get(url, headers=login("oracle", "MASK")).status_code == 503
-    assert client.get(url, headers=login("oracle", "MASK")).status_code == 200
+    assert client.get(url, headers=login("monitoring", "MASK")).status_code == 503
+    assert client.get(url, headers=login("monitoring", "MASK")).status_code == 200
 
 
 def test_faults_are_listed_and_cleared(client):

@@ -82,11 +82,11 @@ def test_arbitrary_bytes_never_get_a_5xx(shared_app, route, body, content_type, 
 
 
 def test_unexpected_failure_is_a_500_without_traceback(app, client, monkeypatch):
-    from mockserver import oracle
+    from mockserver import monitoring
 
     def boom(*args):
         raise RuntimeError("secret detail")
 
-    monkeypatch.setattr(oracle, "authorize", boom)
+    monkeypatch.setattr(monitoring, "authorize", boom)
     body = assert_error(client.get("/api/deployment/x"), 500, "internal_error")
     assert "secret detail" not in body["message"] and "Traceback" not in body["message"]

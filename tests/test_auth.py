@@ -75,7 +75,7 @@ def test_bad_login_bodies(client, body, status, code):
 
 
 def forged(ids) -> str:
-    claims = {"aud": "oracle", "sub": ids["OBJECT_DETECTION"], "exp": time.time() + 60}
+    claims = {"aud": "monitoring", "sub": ids["OBJECT_DETECTION"], "exp": time.time() + 60}
     return jwt.encode(claims, "not-the-server-key-but-long-enough-for-hs256", algorithm="HS256")
 
 
@@ -112,21 +112,21 @@ def test_serving_token_on_monitoring_says_where_to_log_in(client, ids, login):
 
 def test_monitoring_token_on_serving_is_401(client, ids, login):
     url = f"/api/v2/deployments/{ids['POINT']}/predict"
-    response = client.post(url, json={"cloud_image": {}}, headers=login("oracle", "POINT"))
+    response = client.post(url, json={"cloud_image": {}}, headers=login("monitoring", "POINT"))
     body = assert_error(response, 401, "token_wrong_service")
     assert "/api/login" in body["message"]
 
 
 def test_token_of_another_deployment_is_403(client, ids, login):
     url = MONITOR.format(ids["OBJECT_DETECTION"])
-    headers = login("oracle", "POINT")
+    headers = login("monitoring", "POINT")
     response = client.post(url, json=sdk_payload("OBJECT_DETECTION"), headers=headers)
     assert_error(response, 403, "token_wrong_deployment")
 
 
 def test_token_expires_with_the_clock_and_login_again_works(client, ids, login):
     url = MONITOR.format(ids["OBJECT_DETECTION"])
-    headers = login("oracle")
+    headers = login("monitoring")
     client.post("/__admin/clock", json={"advance_seconds": 3601})
     body = assert_error(
         client.get(f"/api/deployment/{ids['OBJECT_DETECTION']}", headers=headers),
@@ -134,12 +134,12 @@ def test_token_expires_with_the_clock_and_login_again_works(client, ids, login):
         "token_expired",
     )
     assert "log in again" in body["message"]
-    response = client.post(url, json=sdk_payload("OBJECT_DETECTION"), headers=login("oracle"))
+    response = client.post(url, json=sdk_payload("OBJECT_DETECTION"), headers=login("monitoring"))
     assert response.status_code == 201
 
 
 def test_token_is_still_valid_just_before_expiry(client, ids, login):
-    headers = login("oracle")
+    headers = login("monitoring")
     client.post("/__admin/clock", json={"advance_seconds": 3590})
     assert (
         client.get(f"/api/deployment/{ids['OBJECT_DETECTION']}", headers=headers).status_code == 200

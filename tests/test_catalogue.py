@@ -6,8 +6,8 @@ import json
 import re
 from pathlib import Path
 
-from mockserver.contract import error_catalogue
-from mockserver.contract.problems import FALLBACK_CODE, KEYWORD_CODES
+from picsellia_contract import error_catalogue
+from picsellia_contract.problems import FALLBACK_CODE, KEYWORD_CODES
 
 ROOT = Path(__file__).resolve().parent.parent
 # Every emission names its code as the first argument of Problem, ApiError or _unauthorized.
@@ -16,7 +16,10 @@ EMISSION = re.compile(r"\b(?:Problem|ApiError|_unauthorized)\(\s*\"([a-z0-9_]+)\
 
 def emitted_codes() -> set[str]:
     codes = set(KEYWORD_CODES.values()) | {FALLBACK_CODE}
-    for path in (ROOT / "mockserver").rglob("*.py"):
+    for path in [
+        *(ROOT / "mockserver").rglob("*.py"),
+        *(ROOT / "picsellia_contract").rglob("*.py"),
+    ]:
         codes |= set(EMISSION.findall(path.read_text(encoding="utf-8")))
     for path in (ROOT / "schemas").glob("*.json"):
         codes |= set(re.findall(r'"x-error-code": "([a-z0-9_]+)"', path.read_text()))

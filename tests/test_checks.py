@@ -1,4 +1,4 @@
-"""The rules JSON Schema cannot express (mockserver/contract/checks.py)."""
+"""The rules JSON Schema cannot express (picsellia_contract/checks.py)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import base64
 
 import pytest
 
-from mockserver.contract import checks
-from mockserver.contract.problems import Problem
+from picsellia_contract import checks
+from picsellia_contract.problems import Problem
 
 
 @pytest.mark.parametrize(

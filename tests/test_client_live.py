@@ -54,7 +54,7 @@ def test_expired_token_is_renewed_transparently(picsellia_mock):
     client.deployment()
     picsellia_mock.advance_clock(4000)
     assert client.deployment()["id"] == deployment_id
-    statuses = [e["status"] for e in reversed(picsellia_mock.requests(service="oracle"))]
+    statuses = [e["status"] for e in reversed(picsellia_mock.requests(service="monitoring"))]
     assert statuses == [200, 200, 401, 200, 200]
 
 
@@ -81,7 +81,7 @@ def test_cli_login_predict_and_monitor(picsellia_mock, tmp_path, capsys, monkeyp
     frame.write_bytes(image())
     predictions = tmp_path / "raw.json"
     predictions.write_text(json.dumps(sdk_payload("OBJECT_DETECTION")["raw_predictions"]))
-    assert main(["login", "--service", "oracle"]) == 0
+    assert main(["login", "--service", "monitoring"]) == 0
     assert "jwt" in json.loads(capsys.readouterr().out)
     assert main(["predict", str(frame), "--tag", "a"]) == 0
     assert json.loads(capsys.readouterr().out)["monitored"] is True

@@ -12,7 +12,7 @@ import requests
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mockserver.contract import validate
+from picsellia_contract import validate
 from reference_client import MonitoringClient, RequestInvalid, ServingClient
 
 from . import strategies as s
@@ -48,7 +48,7 @@ def mock(picsellia_mock_server):
     return picsellia_mock_server
 
 
-def oracle_token(mock, type_):
+def monitoring_token(mock, type_):
     body = {"api_token": mock.api_token, "deployment_id": mock.deployments[type_]}
     return requests.post(mock.base_url + "/api/auth/login", json=body, timeout=10).json()["jwt"]
 
@@ -96,7 +96,7 @@ def test_an_invalid_mutation_is_refused_by_client_and_server_alike(mock, payload
     response = requests.post(
         f"{mock.base_url}/api/deployment/{deployment_id}/predictions",
         data=json.dumps(payload),
-        headers={"Authorization": "Bearer " + oracle_token(mock, "OBJECT_DETECTION")},
+        headers={"Authorization": "Bearer " + monitoring_token(mock, "OBJECT_DETECTION")},
         timeout=10,
     )
     assert response.status_code == 422
@@ -129,7 +129,7 @@ def test_arbitrary_bodies_never_get_a_5xx_and_store_nothing(
     deployment_id = mock.deployments["OBJECT_DETECTION"]
     headers = {}
     if authorized:
-        service_token = oracle_token(mock, "OBJECT_DETECTION")
+        service_token = monitoring_token(mock, "OBJECT_DETECTION")
         headers["Authorization"] = "Bearer " + service_token
     if multipart:
         files = {"media": ("x.png", body)}
@@ -159,15 +159,15 @@ def test_arbitrary_bodies_never_get_a_5xx_and_store_nothing(
 def forge(mock, kind):
     deployment_id = mock.deployments["OBJECT_DETECTION"]
     if kind == "expired":
-        token = oracle_token(mock, "OBJECT_DETECTION")
+        token = monitoring_token(mock, "OBJECT_DETECTION")
         mock.advance_clock(3601)
         return token
     if kind == "other deployment":
-        return oracle_token(mock, "POINT")
+        return monitoring_token(mock, "POINT")
     if kind == "other service":
         body = {"api_token": mock.api_token, "deployment_id": deployment_id}
         return requests.post(mock.base_url + "/api/login", json=body, timeout=10).json()["jwt"]
-    claims = {"aud": "oracle", "sub": deployment_id, "exp": time.time() + 600}
+    claims = {"aud": "monitoring", "sub": deployment_id, "exp": time.time() + 600}
     return jwt.encode(claims, "a-key-that-is-not-the-servers-32-bytes", algorithm="HS256")
 
 

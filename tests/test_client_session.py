@@ -18,7 +18,7 @@ def login_answer(token="jwt-1", lifetime=3600):
     return {"jwt": token, "expires": int(time.time()) + lifetime}
 
 
-def make(service="oracle", **options) -> tuple[ServiceSession, list[float]]:
+def make(service="monitoring", **options) -> tuple[ServiceSession, list[float]]:
     waits: list[float] = []
     session = ServiceSession(service, HOST, "dep-1", "tok", sleep=waits.append, **options)
     return session, waits
@@ -31,7 +31,7 @@ def rsps():
 
 
 @pytest.mark.parametrize(
-    "service, route", [("serving", "/api/login"), ("oracle", "/api/auth/login")]
+    "service, route", [("serving", "/api/login"), ("monitoring", "/api/auth/login")]
 )
 def test_login_posts_the_body_without_content_type_and_keeps_the_token(rsps, service, route):
     rsps.post(HOST + route, json=login_answer("abc"))

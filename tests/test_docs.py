@@ -30,7 +30,7 @@ def test_every_linked_file_exists():
 
 
 def test_every_code_the_guide_names_is_catalogued():
-    from mockserver.contract import error_catalogue
+    from picsellia_contract import error_catalogue
 
     text = ROOT.joinpath("docs", "porting-guide.md").read_text()
     named = set(re.findall(r"`([a-z]+(?:_[a-z]+)+)`", text))

@@ -7,7 +7,7 @@ import io
 import pytest
 from PIL import Image
 
-from mockserver.contract.images import image_size, sniff_content_type
+from picsellia_contract.images import image_size, sniff_content_type
 
 
 def encode(fmt: str, size: tuple[int, int], **options) -> bytes:

@@ -6,9 +6,9 @@ import json
 
 from openapi_spec_validator import validate as validate_spec
 
-from mockserver.contract import message_names
-from mockserver.contract.openapi import bundled_openapi, openapi_document, referenced_files
-from mockserver.contract.registry import load_schema
+from picsellia_contract import message_names
+from picsellia_contract.openapi import bundled_openapi, openapi_document, referenced_files
+from picsellia_contract.registry import load_schema
 
 ROUTES = {
     ("post", "/api/login"),
@@ -71,7 +71,7 @@ def test_bodies_are_references_never_copies():
 
 
 def test_service_routes_need_their_own_bearer_token():
-    bearer = {"serving": [{"servingBearer": []}], "oracle": [{"oracleBearer": []}]}
+    bearer = {"serving": [{"servingBearer": []}], "monitoring": [{"monitoringBearer": []}]}
     for _, path, operation in operations(openapi_document()):
         if "login" in path or path.startswith("/__admin"):
             assert operation["security"] == [], path

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mockserver.contract import validate, validator_for
-from mockserver.contract.registry import _fast_validator
+from picsellia_contract import validate, validator_for
+from picsellia_contract.registry import _fast_validator
 
 from . import strategies as s
 

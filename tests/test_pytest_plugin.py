@@ -9,7 +9,7 @@ import requests
 from .helpers import image, sdk_payload
 
 
-def oracle_headers(mock, type_="OBJECT_DETECTION"):
+def monitoring_headers(mock, type_="OBJECT_DETECTION"):
     body = {"api_token": mock.api_token, "deployment_id": mock.deployments[type_]}
     token = requests.post(mock.base_url + "/api/auth/login", data=json.dumps(body), timeout=10)
     return {"Authorization": "Bearer " + token.json()["jwt"]}
@@ -23,7 +23,7 @@ def test_fixture_serves_both_services_on_loopback(picsellia_mock):
     response = requests.post(
         url,
         data=json.dumps(sdk_payload("POINT")),
-        headers=oracle_headers(picsellia_mock, "POINT"),
+        headers=monitoring_headers(picsellia_mock, "POINT"),
         timeout=10,
     )
     assert response.status_code == 201
@@ -62,7 +62,7 @@ def test_helpers_drive_faults_and_the_clock(picsellia_mock):
     }
     response = requests.post(picsellia_mock.base_url + "/api/auth/login", json=body, timeout=10)
     assert response.status_code == 503 and response.headers["Retry-After"] == "2"
-    headers = oracle_headers(picsellia_mock, "LINE")
+    headers = monitoring_headers(picsellia_mock, "LINE")
     picsellia_mock.advance_clock(7200)
     info = requests.get(
         f"{picsellia_mock.base_url}/api/deployment/{picsellia_mock.deployments['LINE']}",

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from mockserver.contract import load_schema, message_names, registry, validate, validator_for
-from mockserver.contract.registry import BASE_URI, _fast_validator
+from picsellia_contract import load_schema, message_names, registry, validate, validator_for
+from picsellia_contract.registry import BASE_URI, _fast_validator
 
 SCHEMA_NAMES = message_names()
 

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, settings
 # valid string "false", so a negative case of a query parameter may rightly be accepted.
 from schemathesis.checks import negative_data_rejection, positive_data_acceptance  # noqa: E402
 
-from mockserver.contract.openapi import bundled_openapi
+from picsellia_contract.openapi import bundled_openapi
 
 schema = schemathesis.openapi.from_dict(bundled_openapi())
 

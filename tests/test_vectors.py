@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from mockserver.contract import error_catalogue, is_valid, message_names, validate
+from picsellia_contract import error_catalogue, is_valid, message_names, validate
 
 VECTOR_DIR = Path(__file__).resolve().parent.parent / "schemas" / "vectors"
 VECTOR_FILES = sorted(p for p in VECTOR_DIR.glob("*.json") if p.name != "vectors.schema.json")

@@ -82,4 +82,4 @@ def test_both_guide_snippets_succeed_against_the_mock(picsellia_mock, tmp_path):
     ]
     assert [p for e in entries for p in e["problems"]] == []
     records = picsellia_mock.predictions("OBJECT_DETECTION")
-    assert sorted(r["origin"] for r in records) == ["oracle", "serving"]
+    assert sorted(r["origin"] for r in records) == ["monitoring", "serving"]

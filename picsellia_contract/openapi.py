@@ -9,15 +9,14 @@ from __future__ import annotations
 import copy
 import functools
 import json
-from importlib import resources
 from typing import Any
 
-from .registry import BASE_URI, load_schema
+from .registry import BASE_URI, load_schema, schema_dir
 
 
 def openapi_document() -> dict[str, Any]:
     """``schemas/openapi.json`` as written."""
-    text = (resources.files("mockserver.schemas") / "openapi.json").read_text(encoding="utf-8")
+    text = (schema_dir() / "openapi.json").read_text(encoding="utf-8")
     return json.loads(text)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Iterable
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import jsonschema_rs
@@ -20,15 +20,22 @@ from referencing import Registry, Resource
 BASE_URI = "https://picsellia-mock.invalid/schemas/"
 
 
-def _schema_dir():
-    return resources.files("mockserver.schemas")
+def schema_dir() -> Path:
+    """The folder of schema files: installed beside this package, or ``schemas/`` of a checkout.
+
+    A wheel carries ``schemas/`` as this package's data; an editable install or a source
+    checkout reads the repository's top-level ``schemas/`` folder, the one source of truth.
+    """
+    here = Path(__file__).resolve().parent
+    installed = here / "schemas"
+    return installed if installed.is_dir() else here.parent / "schemas"
 
 
 @functools.cache
 def _documents() -> dict[str, dict[str, Any]]:
     """Every JSON Schema file of the contract, by file name."""
     documents = {}
-    for entry in sorted(_schema_dir().iterdir(), key=lambda e: e.name):
+    for entry in sorted(schema_dir().iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".json"):
             document = json.loads(entry.read_text(encoding="utf-8"))
             if "$schema" in document:
@@ -121,5 +128,5 @@ def _inline_references(file_name: str) -> dict[str, Any]:
 @functools.cache
 def error_catalogue() -> dict[str, dict[str, Any]]:
     """``schemas/error-codes.json`` as a dict keyed by code."""
-    text = (_schema_dir() / "error-codes.json").read_text(encoding="utf-8")
+    text = (schema_dir() / "error-codes.json").read_text(encoding="utf-8")
     return {entry["code"]: entry for entry in json.loads(text)["codes"]}

@@ -1,6 +1,6 @@
 """The contract in Python: load the schema files, validate a message, read the error catalogue.
 
->>> from mockserver.contract import validate
+>>> from picsellia_contract import validate
 >>> validate("login-request", {"api_token": "t"})[0].code
 'missing_property'
 """

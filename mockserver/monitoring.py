@@ -1,4 +1,4 @@
-"""The oracle (monitoring) service: login, predictions, shadows, deployment info and stats."""
+"""The monitoring service: login, predictions, shadows, deployment info and stats."""
 
 from __future__ import annotations
 
@@ -20,29 +20,31 @@ from .service import (
     token_claims,
 )
 
-bp = Blueprint("oracle", __name__)
+bp = Blueprint("monitoring", __name__)
 
 
 @bp.post("/api/auth/login")
-def oracle_login():
+def monitoring_login():
     """POST /api/auth/login -> login-response.json (a token for the monitoring routes only)."""
-    return login("oracle")
+    return login("monitoring")
 
 
 @bp.post("/api/deployment/<id>/predictions")
 def monitor(id: str):
     """monitoring-prediction-request.json -> 201 monitoring-prediction-response.json, or 409."""
-    deployment = authorize("oracle", id)
+    deployment = authorize("monitoring", id)
     body = read_json()
     warnings = check("monitoring-prediction-request", body, deployment)
-    prediction_id = store_monitored(deployment, body, "oracle", decoded_image(body), dedupe=True)
+    prediction_id = store_monitored(
+        deployment, body, "monitoring", decoded_image(body), dedupe=True
+    )
     return {"id": prediction_id, "warnings": [w.as_dict() for w in warnings]}, 201
 
 
 @bp.post("/api/prediction/<prediction_id>/shadow")
 def shadow(prediction_id: str):
     """shadow-request.json -> 201 shadow-response.json; 404 unknown, 409 already shadowed."""
-    claims = token_claims("oracle")
+    claims = token_claims("monitoring")
     row = stored_prediction(prediction_id)
     deployment = deployment_or_404(row["deployment_id"])
     auth.check_deployment(claims, deployment.id)
@@ -57,7 +59,7 @@ def shadow(prediction_id: str):
 @bp.get("/api/deployment/<id>")
 def deployment_info(id: str):
     """GET /api/deployment/{id} -> deployment-info-response.json."""
-    deployment = authorize("oracle", id)
+    deployment = authorize("monitoring", id)
     predictions, shadows = store().counts(deployment.id)
     return {
         "id": deployment.id,
@@ -74,7 +76,7 @@ def deployment_info(id: str):
 @bp.get("/api/deployment/<id>/predictions/stats")
 def deployment_stats(id: str):
     """Both stats routes: stats-query.json -> stats-response.json."""
-    deployment = authorize("oracle", id)
+    deployment = authorize("monitoring", id)
     query = stats.parse_query(request.args)
     check("stats-query", query, deployment)
     rows = store().predictions(deployment.id)

@@ -1,4 +1,4 @@
-"""The monitoring (oracle) service: predictions, duplicates, shadows, deployment info, stats."""
+"""The monitoring service: predictions, duplicates, shadows, deployment info, stats."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from .helpers import TYPES, assert_conforms, assert_error, b64, image, sdk_paylo
 
 def monitor(client, ids, login, type_, payload, headers=None):
     url = f"/api/deployment/{ids[type_]}/predictions"
-    return client.post(url, data=json.dumps(payload), headers=headers or login("oracle", type_))
+    return client.post(url, data=json.dumps(payload), headers=headers or login("monitoring", type_))
 
 
 def stored(client, ids, type_):
@@ -30,7 +30,7 @@ def test_sdk_payload_of_each_type_is_stored_as_received(client, ids, login, type
     assert response.status_code == 201, response.json
     assert_conforms("monitoring-prediction-response", response.json)
     [record] = stored(client, ids, type_)
-    assert record["id"] == response.json["id"] and record["origin"] == "oracle"
+    assert record["id"] == response.json["id"] and record["origin"] == "monitoring"
     image_bytes = client.get(f"/__admin/predictions/{record['id']}/image").data
     assert b64(image_bytes) == payload["image"]
     assert record["body"]["image"] == {
@@ -72,7 +72,7 @@ def test_warnings_are_answered_and_journaled_but_do_not_reject(client, ids, logi
     response = monitor(client, ids, login, "OBJECT_DETECTION", payload)
     assert response.status_code == 201
     assert [w["code"] for w in response.json["warnings"]] == ["score_out_of_range"]
-    entry = client.get("/__admin/requests?service=oracle&status=201").json["entries"][0]
+    entry = client.get("/__admin/requests?service=monitoring&status=201").json["entries"][0]
     assert [p["code"] for p in entry["problems"]] == ["score_out_of_range"]
 
 
@@ -116,7 +116,7 @@ def test_another_types_prediction_is_refused(client, ids, login):
 
 def test_shadow_is_stored_once(client, ids, login):
     created = monitor(client, ids, login, "LINE", sdk_payload("LINE")).json["id"]
-    headers = login("oracle", "LINE")
+    headers = login("monitoring", "LINE")
     shadow = {
         "shadow_raw_predictions": copy.deepcopy(sdk_payload("LINE")["raw_predictions"]),
         "shadow_latency": 0.3,
@@ -134,7 +134,7 @@ def test_shadow_of_unknown_prediction_is_404(client, login):
         "shadow_raw_predictions": {"detection_classes": [], "detection_scores": []},
         "shadow_latency": 1,
     }
-    response = client.post("/api/prediction/nope/shadow", json=shadow, headers=login("oracle"))
+    response = client.post("/api/prediction/nope/shadow", json=shadow, headers=login("monitoring"))
     assert_error(response, 404, "prediction_not_found")
 
 
@@ -142,14 +142,14 @@ def test_shadow_with_another_deployments_token_is_403(client, ids, login):
     created = monitor(client, ids, login, "LINE", sdk_payload("LINE")).json["id"]
     shadow = {"shadow_raw_predictions": sdk_payload("LINE")["raw_predictions"], "shadow_latency": 1}
     response = client.post(
-        f"/api/prediction/{created}/shadow", json=shadow, headers=login("oracle", "POINT")
+        f"/api/prediction/{created}/shadow", json=shadow, headers=login("monitoring", "POINT")
     )
     assert_error(response, 403, "token_wrong_deployment")
 
 
 def test_deployment_info_counts_what_is_stored(client, ids, login):
     monitor(client, ids, login, "MASK", sdk_payload("MASK"))
-    response = client.get(f"/api/deployment/{ids['MASK']}", headers=login("oracle", "MASK"))
+    response = client.get(f"/api/deployment/{ids['MASK']}", headers=login("monitoring", "MASK"))
     assert response.status_code == 200
     assert_conforms("deployment-info-response", response.json)
     assert response.json["prediction_count"] == 1 and response.json["type"] == "MASK"
@@ -176,7 +176,7 @@ def test_stats_are_computed_from_stored_predictions(client, ids, login, route, s
     for payload in (first, second):
         assert monitor(client, ids, login, "OBJECT_DETECTION", payload).status_code == 201
     url = route.format(ids["OBJECT_DETECTION"]) + f"?service={service}"
-    response = client.get(url, headers=login("oracle"))
+    response = client.get(url, headers=login("monitoring"))
     assert response.status_code == 200
     assert_conforms("stats-response", response.json)
     assert response.json["count"] == 2
@@ -189,7 +189,7 @@ def test_stats_window_and_tags_filter(client, ids, login):
     for payload in (old, new):
         monitor(client, ids, login, "POINT", payload)
     base = f"/api/deployment/{ids['POINT']}/stats?service=metrics"
-    headers = login("oracle", "POINT")
+    headers = login("monitoring", "POINT")
     assert client.get(base + "&since=1500000000", headers=headers).json["count"] == 1
     assert client.get(base + "&tags=night", headers=headers).json["count"] == 1
     assert client.get(base + "&tags=night&tags=day", headers=headers).json["count"] == 2
@@ -207,7 +207,7 @@ def test_stats_window_and_tags_filter(client, ids, login):
 )
 def test_bad_stats_queries_are_422(client, ids, login, query, code, pointer):
     url = f"/api/deployment/{ids['OBJECT_DETECTION']}/stats{query}"
-    assert_error(client.get(url, headers=login("oracle")), 422, code, pointer)
+    assert_error(client.get(url, headers=login("monitoring")), 422, code, pointer)
 
 
 def test_a_jpeg_payload_from_the_guide_style_is_accepted(client, ids, login):
