@@ -1,3 +1,6 @@
-"""Offline mock of Picsellia's serving and monitoring services, and the contract they follow."""
+"""Offline mock of Picsellia's serving and monitoring services (the contract is
+``picsellia_contract``)."""
 
-__version__ = "0.1.0"
+from picsellia_contract import __version__
+
+__all__ = ["__version__"]

@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-import difflib
-import json
 import os
-import re
 import tempfile
 import threading
-import time
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, request
 from werkzeug.exceptions import HTTPException
 
 from . import admin, monitoring, serving
 from .config import Config
+from .context import request_context
 from .errors import ApiError
-from .service import note_problems, now, store
+from .faults import apply_fault
+from .journal import Note, start_clock, write_journal
+from .routing import route_not_found_message
 from .store import initialise
-
-RULE_VARIABLE = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 
 
 def create_app(config: Config | None = None) -> Flask:
@@ -39,72 +36,34 @@ def create_app(config: Config | None = None) -> Flask:
     app.extensions["mock_connections"] = threading.local()
     for blueprint in (serving.bp, monitoring.bp, admin.bp):
         app.register_blueprint(blueprint)
-    app.config["MOCK_ROUTES"] = {template(rule.rule) for rule in app.url_map.iter_rules()}
-    app.before_request(refuse_large_body)
-    app.before_request(apply_fault)
-    app.after_request(write_journal)
+    app.before_request(before)
+    app.after_request(lambda response: write_journal(request, response))
     app.register_error_handler(ApiError, render_api_error)
     app.register_error_handler(HTTPException, render_http_error)
     app.register_error_handler(Exception, render_unexpected)
     return app
 
 
-def template(rule: str) -> str:
-    """A Flask rule as an OpenAPI path template: /api/deployment/<id> -> /api/deployment/{id}."""
-    return RULE_VARIABLE.sub(r"{\1}", rule)
-
-
-def refuse_large_body() -> None:
-    """413 before anything else when the declared length is over the limit."""
+def before() -> None:
+    """413 for a declared length over the limit, then the journal's clock, then faults."""
     limit = current_app.config["MAX_CONTENT_LENGTH"]
     if request.content_length is not None and request.content_length > limit:
         message = f"the body is {request.content_length} bytes, more than the limit of {limit}"
         raise ApiError("body_too_large", message)
-
-
-def apply_fault() -> None:
-    """Slow down or fail this call if an armed fault matches its route and method."""
-    if request.url_rule is None or request.blueprint == "admin":
-        return
-    fault = store().take_fault(template(request.url_rule.rule), request.method)
-    if fault is None:
-        return
-    if fault["delay_ms"]:
-        time.sleep(fault["delay_ms"] / 1000)
-    if fault["status"] is not None:
-        headers = {}
-        if fault["retry_after"] is not None:
-            headers["Retry-After"] = str(fault["retry_after"])
-        message = f"fault injected by POST /__admin/faults: status {fault['status']}"
-        raise ApiError("injected_fault", message, status=fault["status"], headers=headers)
-
-
-def write_journal(response):
-    if request.path == "/__admin/requests":
-        return response
-    view_args = request.view_args or {}
-    entry = {
-        "time": now(),
-        "method": request.method,
-        "path": request.path,
-        "service": request.blueprint,
-        "deployment_id": g.get("deployment_id", view_args.get("id")),
-        "status": response.status_code,
-        "problems": json.dumps([p.as_dict() for p in g.get("problems", [])]),
-    }
-    store().log(entry, current_app.config["MOCK"].journal_capacity)
-    return response
+    start_clock(request)
+    apply_fault(request_context(), request)
 
 
 def render_api_error(error: ApiError):
-    note_problems(error.problems)
-    return error.response()
+    response = error.response()
+    response.journal_note = Note(error.deployment_id, error.problems)
+    return response
 
 
 def render_http_error(error: HTTPException):
     status = error.code or 500
     if status == 404:
-        api_error = ApiError("route_not_found", route_not_found_message())
+        api_error = ApiError("route_not_found", route_not_found_message(current_app, request))
     elif status == 405:
         allowed = ", ".join(sorted(error.valid_methods or []))
         message = f"{request.method} is not allowed on {request.path}; allowed: {allowed}"
@@ -118,26 +77,6 @@ def render_http_error(error: HTTPException):
     else:
         api_error = ApiError("internal_error", str(error.description), status=status)
     return render_api_error(api_error)
-
-
-def route_not_found_message() -> str:
-    path = request.path
-    segments = path.strip("/").split("/")
-    best, best_score = None, 0.0
-    for rule in current_app.url_map.iter_rules():
-        shown = template(rule.rule)
-        parts = shown.strip("/").split("/")
-        if len(parts) == len(segments):  # compare with the caller's own ids in place
-            parts = [s if p.startswith("{") else p for p, s in zip(parts, segments, strict=True)]
-        candidate = "/" + "/".join(parts)
-        score = difflib.SequenceMatcher(None, path, candidate).ratio()
-        if score > best_score:
-            methods = "/".join(sorted(rule.methods - {"HEAD", "OPTIONS"}))
-            best, best_score = f"{methods} {candidate}", score
-    message = f"no route {request.method} {path}"
-    if best and best_score >= 0.75:
-        message += f"; did you mean {best}?"
-    return message
 
 
 def render_unexpected(error: Exception):

@@ -1,8 +1,8 @@
-"""Signed JWTs for both services, and the checks every protected route makes.
+"""Authentication: both login routes, signed JWTs, and the checks every protected route makes.
 
-A token is an HS256 JWT whose audience is the service that issued it ("serving" or "monitoring") and
-whose subject is the deployment. Expiry is checked against the server's clock, which the admin
-API can move forward.
+A token is an HS256 JWT whose audience is the service that issued it ("serving" or
+"monitoring") and whose subject is the deployment. Expiry is checked against the server's clock,
+which the admin API can move forward.
 """
 
 from __future__ import annotations
@@ -12,15 +12,41 @@ import uuid
 
 import jwt
 
-from .config import Deployment
+from picsellia_contract.routes import login_operation
+
+from .config import Config, Deployment
+from .context import Context
 from .errors import ApiError
 
 ISSUER = "picsellia-mock"
-LOGIN_ROUTES = {"serving": "POST /api/login", "monitoring": "POST /api/auth/login"}
 SERVICE_NAMES = {
     "serving": "the prediction (serving) service",
     "monitoring": "the monitoring service",
 }
+
+
+def login(ctx: Context, service: str, body: object, token_header: str | None) -> dict:
+    """Both login routes (login-request.json -> login-response.json): a signed jwt."""
+    ctx.check("login-request", body)
+    deployment = deployment_or_404(ctx.config, body["deployment_id"])
+    check_api_token(deployment, body["api_token"], token_header)
+    return issue_token(service, deployment.id, ctx.now, ctx.config.jwt_lifetime_seconds, ctx.secret)
+
+
+def authorize(ctx: Context, service: str, deployment_id: str, header: str | None) -> Deployment:
+    """The deployment a valid bearer token of ``service`` gives access to: 401, 404 or 403."""
+    claims = bearer_claims(header, service, ctx.now, ctx.secret)
+    deployment = deployment_or_404(ctx.config, deployment_id)
+    check_deployment(claims, deployment_id)
+    return deployment
+
+
+def deployment_or_404(config: Config, deployment_id: str) -> Deployment:
+    deployment = config.deployments.get(deployment_id)
+    if deployment is None:
+        message = f"no deployment has the id {deployment_id!r}"
+        raise ApiError("deployment_not_found", message, deployment_id=deployment_id)
+    return deployment
 
 
 def issue_token(service: str, deployment_id: str, now: float, lifetime: int, secret: str) -> dict:
@@ -44,17 +70,18 @@ def check_api_token(deployment: Deployment, api_token: str, header: str | None) 
             "invalid_api_token",
             f"the api_token is not valid for deployment {deployment.id}",
             pointer="/api_token",
+            deployment_id=deployment.id,
         )
     if header is not None:
         scheme, _, value = header.partition(" ")
         if scheme.lower() == "token" and value.strip() != api_token:
             message = "the 'Authorization: Token' header and the body's api_token differ"
-            raise ApiError("invalid_api_token", message)
+            raise ApiError("invalid_api_token", message, deployment_id=deployment.id)
 
 
 def bearer_claims(header: str | None, service: str, now: float, secret: str) -> dict:
     """The verified claims of the request's bearer token for ``service``, or a 401."""
-    login = LOGIN_ROUTES[service]
+    login = str(login_operation(service))
     if not header:
         _unauthorized("token_missing", f"send 'Authorization: Bearer <jwt>'; get a jwt at {login}")
     scheme, _, token = header.partition(" ")
@@ -97,7 +124,7 @@ def check_deployment(claims: dict, deployment_id: str) -> None:
             f"the token was issued for deployment {claims['sub']}, not {deployment_id}; "
             "log in with this deployment's id"
         )
-        raise ApiError("token_wrong_deployment", message)
+        raise ApiError("token_wrong_deployment", message, deployment_id=deployment_id)
 
 
 def _unauthorized(code: str, message: str) -> None:

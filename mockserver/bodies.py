@@ -1,42 +1,78 @@
-"""Reading request bodies: JSON whatever the Content-Type says, and multipart predict forms.
+"""Reading request bodies and query strings into the shape their schema describes.
 
-The multipart form is turned into the shape ``schemas/predict-form.json`` describes, so that it
-is validated like any JSON message.
+JSON is read whatever the Content-Type says (the SDK sends none). A multipart form and a query
+string arrive as repeated name=value pairs; the schema says which names are lists (``type:
+array``) and which values are numbers (``type: number`` or ``integer``), so that the parsed
+form is validated like any JSON message.
 """
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Collection
+import math
 from typing import Any
 
-from flask import request
+from flask import Request
 from werkzeug.datastructures import FileStorage, MultiDict
 
+from picsellia_contract.registry import inlined_schema
+
 from .errors import ApiError
+
+MAX_JSON_DEPTH = 64  # arrays and objects nested deeper than this are refused as invalid_json
 
 
 def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
-def read_json() -> Any:
-    """The body parsed as JSON (the SDK sends no Content-Type), or a 400 invalid_json."""
+def read_json(request: Request) -> Any:
+    """The body parsed as JSON, or a 400 invalid_json."""
     data = request.get_data(cache=True)
     if not data:
         raise ApiError("invalid_json", "the body is empty; send a JSON object")
     try:
-        return json.loads(data.decode("utf-8"), parse_constant=_refuse_constant)
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise ApiError("invalid_json", "the body is not UTF-8 text") from None
+    if _too_deep(text):
+        message = f"the body nests arrays and objects more than {MAX_JSON_DEPTH} levels deep"
+        raise ApiError("invalid_json", message)
+    try:
+        return json.loads(text, parse_constant=_refuse_constant)
     except ValueError as exc:
         raise ApiError("invalid_json", f"the body is not JSON: {exc}") from None
 
 
-def read_predict_form() -> tuple[dict[str, Any], FileStorage | None]:
+def _too_deep(text: str) -> bool:
+    """Whether brackets outside strings nest deeper than MAX_JSON_DEPTH (a cheap scan that
+    spares the parser a RecursionError)."""
+    if text.count("[") + text.count("{") <= MAX_JSON_DEPTH:
+        return False
+    depth, in_string, escaped = 0, False, False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                return True
+        elif char in "]}":
+            depth -= 1
+    return False
+
+
+def read_predict_form(request: Request) -> tuple[dict[str, Any], FileStorage | None]:
     """The multipart form as parsed (predict-form.json) and the media file part, if any."""
-    mimetype = request.mimetype
-    if mimetype != "multipart/form-data" or "boundary" not in request.mimetype_params:
+    if request.mimetype != "multipart/form-data" or "boundary" not in request.mimetype_params:
         got = request.content_type or "no Content-Type"
         message = f"predict takes a multipart/form-data body with a boundary; got {got}"
         raise ApiError("invalid_multipart", message)
@@ -46,13 +82,37 @@ def read_predict_form() -> tuple[dict[str, Any], FileStorage | None]:
     parts = MultiDict(form.items(multi=True))
     parts.update((key, part.filename or "") for key, part in files.items(multi=True))
     media = files.get("media") if len(files.getlist("media")) == 1 else None
-    return collapse(parts, repeated={"tags"}), media
+    return parse_pairs(parts, "predict-form"), media
 
 
-def collapse(parts: MultiDict, repeated: Collection[str]) -> dict[str, Any]:
-    """Each name once: a string, or the list of its values when it is in ``repeated`` or was
-    sent more than once (which the schema then reports as the wrong type)."""
-    return {
-        key: values if key in repeated or len(values) > 1 else values[0]
-        for key, values in parts.lists()
-    }
+def parse_pairs(pairs: MultiDict, message: str) -> dict[str, Any]:
+    """Name=value pairs in the shape of ``message``'s schema: each name once, a list where the
+    schema says array (or where a name was sent twice, which the schema then reports), a
+    number where the schema says number and the text is one."""
+    lists, numbers = _field_types(message)
+    parsed: dict[str, Any] = {}
+    for key, values in pairs.lists():
+        value = values if key in lists or len(values) > 1 else values[0]
+        if key in numbers and isinstance(value, str):
+            value = _number(value)
+        parsed[key] = value
+    return parsed
+
+
+@functools.cache
+def _field_types(message: str) -> tuple[frozenset[str], frozenset[str]]:
+    properties = inlined_schema(message).get("properties", {})
+    lists = {k for k, v in properties.items() if v.get("type") == "array"}
+    numbers = {k for k, v in properties.items() if v.get("type") in ("number", "integer")}
+    return frozenset(lists), frozenset(numbers)
+
+
+def _number(text: str) -> Any:
+    """The number a query value spells, or the text itself (the schema then reports it)."""
+    for kind in (int, float):
+        try:
+            number = kind(text)
+        except ValueError:
+            continue
+        return number if math.isfinite(number) else text
+    return text

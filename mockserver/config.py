@@ -18,7 +18,7 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 from picsellia_contract import DEPLOYMENT_TYPES
-from picsellia_contract.checks import MONITORABLE_TYPES
+from picsellia_contract.checks import monitorable_types
 
 DEMO_API_TOKEN = "demo-api-token"
 DEMO_LABELS = ["car", "truck", "bus", "person", "bicycle"]
@@ -40,7 +40,7 @@ class Deployment:
 
     @property
     def monitorable(self) -> bool:
-        return self.type in MONITORABLE_TYPES
+        return self.type in monitorable_types()
 
 
 @dataclass
@@ -60,7 +60,7 @@ class Config:
 def demo_deployments() -> dict[str, Deployment]:
     """One demo deployment per monitorable type, with stable ids and the demo API token."""
     found = {}
-    for type_ in MONITORABLE_TYPES:
+    for type_ in monitorable_types():
         ident = str(uuid.uuid5(uuid.NAMESPACE_URL, f"picsellia-mock/demo/{type_}"))
         name = "demo-" + type_.lower().replace("_", "-")
         found[ident] = Deployment(ident, type_, name, tuple(DEMO_LABELS), (DEMO_API_TOKEN,))

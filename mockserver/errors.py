@@ -40,6 +40,7 @@ class ApiError(Exception):
         problems: Sequence[Problem] | None = None,
         pointer: str = "",
         headers: dict[str, str] | None = None,
+        deployment_id: str | None = None,
     ) -> None:
         super().__init__(message)
         self.code = code
@@ -47,6 +48,7 @@ class ApiError(Exception):
         self.status = status or error_catalogue()[code]["status"]
         self.problems = list(problems) if problems else [Problem(code, pointer, message)]
         self.headers = headers or {}
+        self.deployment_id = deployment_id  # for the journal, when the request named one
 
     def body(self) -> dict:
         return {
@@ -65,11 +67,11 @@ class ApiError(Exception):
         return response
 
 
-def contract_error(problems: Sequence[Problem]) -> ApiError:
+def contract_error(problems: Sequence[Problem], deployment_id: str | None = None) -> ApiError:
     """The 422 for a request whose problems include errors; all problems are listed."""
     errors = [p for p in problems if p.severity == "error"]
     first = errors[0]
     summary = "; ".join(f"{p.pointer or '/'}: {p.message}" for p in errors[:3])
     more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
     message = f"{len(errors)} problem{'s' if len(errors) > 1 else ''}: {summary}{more}"
-    return ApiError(first.code, message, status=422, problems=problems)
+    return ApiError(first.code, message, status=422, problems=problems, deployment_id=deployment_id)

@@ -4,64 +4,64 @@ from __future__ import annotations
 
 from flask import Blueprint, request
 
-from . import auth, stats
-from .bodies import read_json
+from . import stats
+from .auth import authorize, bearer_claims, check_deployment, deployment_or_404, login
+from .bodies import parse_pairs, read_json
+from .context import request_context
 from .errors import ApiError
-from .service import (
-    authorize,
-    check,
-    decoded_image,
-    deployment_or_404,
-    login,
-    now,
-    store,
-    store_monitored,
-    stored_prediction,
-    token_claims,
-)
+from .journal import answer
+from .records import store_monitored, stored_prediction
+from .routing import add_views
 
 bp = Blueprint("monitoring", __name__)
 
 
-@bp.post("/api/auth/login")
 def monitoring_login():
-    """POST /api/auth/login -> login-response.json (a token for the monitoring routes only)."""
-    return login("monitoring")
+    """login-request.json -> login-response.json (a token for the monitoring routes only)."""
+    ctx = request_context()
+    body = read_json(request)
+    token = login(ctx, "monitoring", body, request.headers.get("Authorization"))
+    return answer(token, deployment_id=body["deployment_id"])
 
 
-@bp.post("/api/deployment/<id>/predictions")
 def monitor(id: str):
     """monitoring-prediction-request.json -> 201 monitoring-prediction-response.json, or 409."""
-    deployment = authorize("monitoring", id)
-    body = read_json()
-    warnings = check("monitoring-prediction-request", body, deployment)
-    prediction_id = store_monitored(
-        deployment, body, "monitoring", decoded_image(body), dedupe=True
+    ctx = request_context()
+    deployment = authorize(ctx, "monitoring", id, request.headers.get("Authorization"))
+    body = read_json(request)
+    checked = ctx.check("monitoring-prediction-request", body, deployment)
+    prediction_id = store_monitored(ctx, deployment, body, "monitoring", checked.image, True)
+    warnings = [w.as_dict() for w in checked.problems]
+    return answer(
+        {"id": prediction_id, "warnings": warnings},
+        201,
+        deployment_id=id,
+        problems=checked.problems,
+        image=checked.image,
     )
-    return {"id": prediction_id, "warnings": [w.as_dict() for w in warnings]}, 201
 
 
-@bp.post("/api/prediction/<prediction_id>/shadow")
 def shadow(prediction_id: str):
     """shadow-request.json -> 201 shadow-response.json; 404 unknown, 409 already shadowed."""
-    claims = token_claims("monitoring")
-    row = stored_prediction(prediction_id)
-    deployment = deployment_or_404(row["deployment_id"])
-    auth.check_deployment(claims, deployment.id)
-    body = read_json()
-    check("shadow-request", body, deployment)
-    if not store().set_shadow(prediction_id, body):
+    ctx = request_context()
+    claims = bearer_claims(request.headers.get("Authorization"), "monitoring", ctx.now, ctx.secret)
+    row = stored_prediction(ctx, prediction_id)
+    deployment = deployment_or_404(ctx.config, row["deployment_id"])
+    check_deployment(claims, deployment.id)
+    body = read_json(request)
+    warnings = ctx.check("shadow-request", body, deployment).problems
+    if not ctx.store.set_shadow(prediction_id, body):
         message = f"prediction {prediction_id} already has a shadow prediction"
-        raise ApiError("already_shadowed", message)
-    return {"id": prediction_id}, 201
+        raise ApiError("already_shadowed", message, deployment_id=deployment.id)
+    return answer({"id": prediction_id}, 201, deployment_id=deployment.id, problems=warnings)
 
 
-@bp.get("/api/deployment/<id>")
 def deployment_info(id: str):
     """GET /api/deployment/{id} -> deployment-info-response.json."""
-    deployment = authorize("monitoring", id)
-    predictions, shadows = store().counts(deployment.id)
-    return {
+    ctx = request_context()
+    deployment = authorize(ctx, "monitoring", id, request.headers.get("Authorization"))
+    predictions, shadows = ctx.store.counts(deployment.id)
+    body = {
         "id": deployment.id,
         "name": deployment.name,
         "type": deployment.type,
@@ -70,14 +70,28 @@ def deployment_info(id: str):
         "prediction_count": predictions,
         "shadow_prediction_count": shadows,
     }
+    return answer(body, deployment_id=id)
 
 
-@bp.get("/api/deployment/<id>/stats")
-@bp.get("/api/deployment/<id>/predictions/stats")
 def deployment_stats(id: str):
     """Both stats routes: stats-query.json -> stats-response.json."""
-    deployment = authorize("monitoring", id)
-    query = stats.parse_query(request.args)
-    check("stats-query", query, deployment)
-    rows = store().predictions(deployment.id)
-    return stats.compute(deployment, query, rows, now())
+    ctx = request_context()
+    deployment = authorize(ctx, "monitoring", id, request.headers.get("Authorization"))
+    query = parse_pairs(request.args, "stats-query")
+    warnings = ctx.check("stats-query", query, deployment).problems
+    rows = ctx.store.predictions(deployment.id)
+    body = stats.compute(deployment, query, rows, ctx.now)
+    return answer(body, deployment_id=id, problems=warnings)
+
+
+add_views(
+    bp,
+    {
+        "monitoringLogin": monitoring_login,
+        "monitorPrediction": monitor,
+        "shadowPrediction": shadow,
+        "deploymentInfo": deployment_info,
+        "deploymentStats": deployment_stats,
+        "predictionStats": deployment_stats,
+    },
+)

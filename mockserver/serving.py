@@ -1,71 +1,78 @@
-"""The serving (prediction) service: login and the four predict routes."""
+"""The serving (prediction) service: login and the four predict routes.
+
+Each view reads top to bottom: context -> authorize -> parse -> validate -> simulate -> store
+(with monitor) -> answer.
+"""
 
 from __future__ import annotations
 
 import base64
-import io
+import functools
 import json
 
-from flask import Blueprint
-from PIL import Image
+from flask import Blueprint, request
+
+from picsellia_contract import load_schema
+from picsellia_contract.checks import json_text_fields
+from picsellia_contract.images import image_size, sniff_content_type
 
 from . import model
+from .auth import authorize, login
 from .bodies import read_json, read_predict_form
 from .config import Deployment
+from .context import Context, request_context
 from .errors import ApiError
-from .service import (
-    authorize,
-    check,
-    config,
-    login,
-    store,
-    store_monitored,
-    stored_prediction,
-)
+from .journal import answer
+from .records import store_monitored, stored_prediction
+from .routing import add_views
 
 bp = Blueprint("serving", __name__)
-CLOUD_IMAGE_SIZE = (640, 480)  # the mock cannot read the bucket: a nominal size
+# The mock cannot read the customer's bucket: a cloud image is predicted on this nominal size.
+CLOUD_IMAGE_SIZE = (640, 480)
 
 
-@bp.post("/api/login")
 def serving_login():
-    """POST /api/login -> login-response.json."""
-    return login("serving")
+    """login-request.json -> login-response.json (a token for the serving routes only)."""
+    ctx = request_context()
+    body = read_json(request)
+    token = login(ctx, "serving", body, request.headers.get("Authorization"))
+    return answer(token, deployment_id=body["deployment_id"])
 
 
-@bp.post("/api/deployments/<id>/predict")
-@bp.post("/api/deployment/<id>/predict")
 def predict(id: str):
-    """Multipart predict (predict-form.json) -> predict-response.json; monitor defaults to True."""
-    deployment = authorize("serving", id)
-    form, media = read_predict_form()
-    check("predict-form", form, deployment)
+    """Multipart predict (predict-form.json) -> predict-response.json; monitor defaults to True.
+    Serves both the plural route (current SDK) and the singular one (vendor guide)."""
+    ctx = request_context()
+    deployment = authorize(ctx, "serving", id, request.headers.get("Authorization"))
+    form, media = read_predict_form(request)
+    warnings = ctx.check("predict-form", form, deployment).problems
     if media is None:
         message = "'media' must be one file part with a filename, not a text field"
-        raise ApiError("media_not_image", message, pointer="/media")
+        raise ApiError("media_not_image", message, pointer="/media", deployment_id=id)
     data = media.read()
-    kind, size = read_image(data)
-    raw, latency = simulate(deployment, data, size)
+    kind, size = read_image(data, id)
+    raw, latency = simulate(deployment, data, size, ctx.config.seed)
     monitored = form.get("monitor", "True") == "True"
     prediction_id = None
     if monitored:
         options = dict(form)
-        for key in ("metadata", "custom_metadata"):
+        for key in json_text_fields("predict-form"):
             if key in form:
                 options[key] = json.loads(form[key])  # validated: the JSON text of an object
         image = {"filename": media.filename, "content_type": kind}
         image["image"] = base64.b64encode(data).decode("ascii")
-        prediction_id = forward(deployment, image, size, raw, latency, options, data)
-    return answer(deployment, prediction_id, monitored, size, latency, raw)
+        prediction_id = forward(ctx, deployment, image, (size, raw, latency), options, data)
+    body = prediction(deployment, prediction_id, monitored, size, latency, raw)
+    return answer(body, deployment_id=id, problems=warnings)
 
 
-@bp.post("/api/v2/deployments/<id>/predict")
 def predict_cloud_image(id: str):
     """predict-v2-request.json -> predict-response.json."""
-    deployment = authorize("serving", id)
-    body = read_json()
-    check("predict-v2-request", body, deployment)
-    raw, latency = simulate_cloud(deployment, body["cloud_image"], b"")
+    ctx = request_context()
+    deployment = authorize(ctx, "serving", id, request.headers.get("Authorization"))
+    body = read_json(request)
+    warnings = ctx.check("predict-v2-request", body, deployment).problems
+    raw, latency = simulate_cloud(deployment, body["cloud_image"], b"", ctx.config.seed)
     monitored = body.get("monitor", True)
     prediction_id = None
     if monitored:
@@ -74,69 +81,80 @@ def predict_cloud_image(id: str):
             "content_type": "image/jpeg",
             "cloud_image": body["cloud_image"],
         }
-        prediction_id = forward(deployment, image, CLOUD_IMAGE_SIZE, raw, latency, body, None)
-    return answer(deployment, prediction_id, monitored, CLOUD_IMAGE_SIZE, latency, raw)
+        simulated = (CLOUD_IMAGE_SIZE, raw, latency)
+        prediction_id = forward(ctx, deployment, image, simulated, body, None)
+    answer_ = prediction(deployment, prediction_id, monitored, CLOUD_IMAGE_SIZE, latency, raw)
+    return answer(answer_, deployment_id=id, problems=warnings)
 
 
-@bp.post("/api/v2/deployments/<id>/predict/shadow")
 def predict_shadow(id: str):
     """predict-shadow-v2-request.json -> predict-response.json (the shadow model's answer)."""
-    deployment = authorize("serving", id)
-    body = read_json()
-    check("predict-shadow-v2-request", body, deployment)
-    row = stored_prediction(body["prediction_id"])
+    ctx = request_context()
+    deployment = authorize(ctx, "serving", id, request.headers.get("Authorization"))
+    body = read_json(request)
+    warnings = ctx.check("predict-shadow-v2-request", body, deployment).problems
+    row = stored_prediction(ctx, body["prediction_id"])
     if row["deployment_id"] != deployment.id:
         message = f"prediction {body['prediction_id']} belongs to another deployment"
-        raise ApiError("prediction_not_found", message)
-    raw, latency = simulate_cloud(deployment, body["cloud_image"], b"shadow|")
+        raise ApiError("prediction_not_found", message, deployment_id=id)
+    raw, latency = simulate_cloud(deployment, body["cloud_image"], b"shadow|", ctx.config.seed)
     if body["monitor"]:
         shadow = {"shadow_raw_predictions": raw, "shadow_latency": latency}
-        if not store().set_shadow(row["id"], shadow):
+        if not ctx.store.set_shadow(row["id"], shadow):
             message = f"prediction {row['id']} already has a shadow prediction"
-            raise ApiError("already_shadowed", message)
-    return answer(deployment, row["id"], body["monitor"], CLOUD_IMAGE_SIZE, latency, raw)
+            raise ApiError("already_shadowed", message, deployment_id=id)
+    answer_ = prediction(deployment, row["id"], body["monitor"], CLOUD_IMAGE_SIZE, latency, raw)
+    return answer(answer_, deployment_id=id, problems=warnings)
 
 
-def forward(deployment, image: dict, size, raw: dict, latency: float, options: dict, data) -> str:
-    """Store what the serving forwards to monitoring with monitor=True: a monitoring payload."""
+def forward(ctx: Context, deployment, image: dict, simulated: tuple, options: dict, data) -> str:
+    """Store what the serving forwards to monitoring with monitor=True: a monitoring payload
+    made of the image, the simulated prediction and every option that is also a field of
+    monitoring-prediction-request.json (tags, source, metadata, ...)."""
+    size, raw, latency = simulated
     body = {**image, "height": size[1], "width": size[0], "raw_predictions": raw}
     body.update(latency=latency, tags=options.get("tags", []))
-    for key in ("source", "upload_dir", "metadata", "custom_metadata"):
+    for key in forwarded_fields():
         if key in options:
             body[key] = options[key]
-    return store_monitored(deployment, body, "serving", data, dedupe=False)
+    return store_monitored(ctx, deployment, body, "serving", data, dedupe=False)
 
 
-def read_image(data: bytes) -> tuple[str, tuple[int, int]]:
-    """(content type, (width, height)) of PNG or JPEG bytes read with Pillow, or a 422."""
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            kind, size = image.format, image.size
-            image.verify()
-    except Exception:  # Pillow raises many types for bad bytes; all mean "not an image"
-        kind = None
-    if kind not in ("PNG", "JPEG"):
+@functools.cache
+def forwarded_fields() -> frozenset[str]:
+    """The predict options that monitoring also takes (the two schemas' common fields)."""
+    monitoring = load_schema("monitoring-prediction-request")["properties"]
+    options = set(load_schema("predict-form")["properties"])
+    options |= set(load_schema("predict-v2-request")["properties"])
+    return frozenset(options & set(monitoring))
+
+
+def read_image(data: bytes, deployment_id: str) -> tuple[str, tuple[int, int]]:
+    """(content type, (width, height)) of PNG or JPEG bytes, read from the header, or a 422."""
+    kind, size = sniff_content_type(data), image_size(data)
+    if kind is None or size is None:
         message = f"the {len(data)} bytes of 'media' are not a PNG or JPEG image"
-        raise ApiError("media_not_image", message, pointer="/media")
-    return "image/" + kind.lower(), size
+        raise ApiError("media_not_image", message, pointer="/media", deployment_id=deployment_id)
+    return kind, size
 
 
-def simulate(deployment: Deployment, data: bytes, size: tuple[int, int]) -> tuple[dict, float]:
+def simulate(deployment: Deployment, data: bytes, size, seed: int) -> tuple[dict, float]:
     """(raw_predictions, latency) of the simulated model for these input bytes."""
     if not deployment.monitorable:
         message = f"the mock cannot simulate a {deployment.type} model"
-        raise ApiError("type_not_monitorable", message, status=422)
-    return model.predict(deployment, data, size, config().seed), model.latency(data)
+        raise ApiError("type_not_monitorable", message, status=422, deployment_id=deployment.id)
+    return model.predict(deployment, data, size, seed), model.latency(data)
 
 
-def simulate_cloud(deployment: Deployment, cloud_image: dict, salt: bytes) -> tuple[dict, float]:
+def simulate_cloud(deployment: Deployment, cloud_image: dict, salt: bytes, seed: int):
     """The simulated model on a cloud image, keyed by its reference (the bucket is not read)."""
     key = salt + json.dumps(cloud_image, sort_keys=True).encode()
-    return simulate(deployment, key, CLOUD_IMAGE_SIZE)
+    return simulate(deployment, key, CLOUD_IMAGE_SIZE, seed)
 
 
-def answer(deployment, prediction_id, monitored, size, latency, raw) -> tuple[dict, int]:
-    body = {
+def prediction(deployment, prediction_id, monitored, size, latency, raw) -> dict:
+    """predict-response.json."""
+    return {
         "prediction_id": prediction_id,
         "deployment_id": deployment.id,
         "type": deployment.type,
@@ -146,4 +164,15 @@ def answer(deployment, prediction_id, monitored, size, latency, raw) -> tuple[di
         "latency": latency,
         "raw_predictions": raw,
     }
-    return body, 200
+
+
+add_views(
+    bp,
+    {
+        "servingLogin": serving_login,
+        "predict": predict,
+        "predictSingular": predict,
+        "predictCloudImage": predict_cloud_image,
+        "predictShadow": predict_shadow,
+    },
+)

@@ -2,31 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import statistics
 from collections import Counter
 from collections.abc import Sequence
-from typing import Any
 
-from werkzeug.datastructures import MultiDict
-
-from .bodies import collapse
 from .config import Deployment
-
-REPEATED = ("includes", "excludes", "tags")
-NUMBERS = ("from_timestamp", "to_timestamp", "since")
-
-
-def parse_query(args: MultiDict) -> dict[str, Any]:
-    """The query string as stats-query.json describes it (numbers converted where they parse)."""
-    query = collapse(args, repeated=REPEATED)
-    for key in NUMBERS:
-        if isinstance(query.get(key), str):
-            # a string that is not a number stays a string: the schema reports the wrong type
-            with contextlib.suppress(ValueError):
-                query[key] = float(query[key])
-    return query
 
 
 def compute(deployment: Deployment, query: dict, rows: Sequence, now: float) -> dict:

@@ -1,8 +1,8 @@
 """The embedded SQLite store: predictions, the request journal, faults and the clock.
 
 Every piece of state lives in the database, so that several gunicorn workers share it. Each
-request opens its own connection (WAL mode, a busy timeout for concurrent writers) and commits
-before the answer is sent.
+worker thread keeps one connection for its life (WAL mode, a busy timeout for concurrent
+writers); every write commits before the answer is sent.
 """
 
 from __future__ import annotations
@@ -34,10 +34,14 @@ CREATE TABLE IF NOT EXISTS journal (
     time REAL NOT NULL,
     method TEXT NOT NULL,
     path TEXT NOT NULL,
+    route TEXT,
+    operation TEXT,
     service TEXT,
     deployment_id TEXT,
     status INTEGER NOT NULL,
-    problems TEXT NOT NULL
+    duration_ms REAL NOT NULL,
+    problems TEXT NOT NULL,
+    request TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS faults (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -46,7 +50,8 @@ CREATE TABLE IF NOT EXISTS faults (
     status INTEGER,
     remaining INTEGER NOT NULL,
     delay_ms INTEGER NOT NULL,
-    retry_after INTEGER
+    retry_after INTEGER,
+    target TEXT
 );
 """
 
@@ -151,26 +156,39 @@ class Store:
 
     def _log(self, entry: dict[str, Any], capacity: int) -> None:
         cursor = self.db.execute(
-            "INSERT INTO journal (time, method, path, service, deployment_id, status, problems) "
-            "VALUES (:time, :method, :path, :service, :deployment_id, :status, :problems)",
+            "INSERT INTO journal (time, method, path, route, operation, service, deployment_id, "
+            "status, duration_ms, problems, request) VALUES (:time, :method, :path, :route, "
+            ":operation, :service, :deployment_id, :status, :duration_ms, :problems, :request)",
             entry,
         )
         if cursor.lastrowid % 100 == 0:
             self.db.execute("DELETE FROM journal WHERE id <= ?", (cursor.lastrowid - capacity,))
 
-    def journal(self, service: str | None, status: int | None, limit: int) -> list[sqlite3.Row]:
-        query = (
+    def journal(self, query: dict[str, Any]) -> list[sqlite3.Row]:
+        """Entries matching ``query`` (admin-journal-query.json, defaults applied)."""
+        order = "ASC" if query["order"] == "oldest" else "DESC"
+        sql = (
             "SELECT * FROM journal WHERE (:service IS NULL OR service = :service) "
-            "AND (:status IS NULL OR status = :status) ORDER BY id DESC LIMIT :limit"
+            "AND (:route IS NULL OR route = :route OR operation = :route) "
+            "AND (:deployment_id IS NULL OR deployment_id = :deployment_id) "
+            "AND (:status IS NULL OR status = :status) "
+            "AND (:since IS NULL OR time >= :since) AND (:until IS NULL OR time <= :until) "
+            "AND (:after_id IS NULL OR id > :after_id) "
+            f"ORDER BY id {order} LIMIT :limit"  # noqa: S608 - order is one of two words
         )
-        params = {"service": service, "status": status, "limit": limit}
-        return self.db.execute(query, params).fetchall()
+        keys = ("service", "route", "deployment_id", "status", "since", "until", "after_id")
+        params = {key: query.get(key) for key in keys}
+        return self.db.execute(sql, {**params, "limit": query["limit"]}).fetchall()
+
+    def last_journal_id(self) -> int:
+        row = self.db.execute("SELECT MAX(id) FROM journal").fetchone()
+        return row[0] or 0
 
     # faults
     def add_fault(self, fault: dict[str, Any]) -> None:
         self.db.execute(
-            "INSERT INTO faults (route, method, status, remaining, delay_ms, retry_after) "
-            "VALUES (:route, :method, :status, :times, :delay_ms, :retry_after)",
+            "INSERT INTO faults (route, method, status, remaining, delay_ms, retry_after, target) "
+            "VALUES (:route, :method, :status, :times, :delay_ms, :retry_after, :target)",
             fault,
         )
 
@@ -180,15 +198,16 @@ class Store:
     def clear_faults(self) -> None:
         self.db.execute("DELETE FROM faults")
 
-    def take_fault(self, route: str, method: str) -> sqlite3.Row | None:
-        """Use up one call of the oldest armed fault for this route and method, atomically.
+    def take_fault(self, route: str, method: str, target: str | None) -> sqlite3.Row | None:
+        """Use up one call of the oldest armed fault for this route, method and target (the
+        deployment or prediction id in the path; a fault without a target matches any).
 
         A plain read first: most calls find no fault and so take no write lock.
         """
         armed = self.db.execute(
             "SELECT id FROM faults WHERE route = ? AND (method IS NULL OR method = ?) "
-            "AND remaining > 0 ORDER BY id LIMIT 1",
-            (route, method),
+            "AND (target IS NULL OR target = ?) AND remaining > 0 ORDER BY id LIMIT 1",
+            (route, method, target),
         ).fetchone()
         if armed is None:
             return None

@@ -1,8 +1,10 @@
-"""The rules JSON Schema cannot express, each with a stable code and a default severity.
+"""The rules JSON Schema cannot express, each with a stable code from ``error-codes.json``.
 
-Errors: list lengths, strict base64, image format against ``content_type``, the prediction's
-type against the deployment's, multipart metadata strings. Warnings (the SDK lets these through):
-scores, geometry, declared image size, timestamps in the future.
+A code's severity is the catalogue's: errors (list lengths, strict base64, the image against
+``content_type``, the prediction's type against the deployment's, JSON-in-text form fields) and
+warnings (scores, geometry, declared image size, timestamps in the future). Which checks run on a
+message is named by its schema's ``x-checks`` annotation; the geometry keys come from each type
+schema's ``x-geometry`` (see ``geometry.py``).
 """
 
 from __future__ import annotations
@@ -10,55 +12,67 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import threading
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from .geometry import geometries, geometry_keys, type_schema_name, type_schemas
 from .images import image_size, sniff_content_type
-from .problems import WARNING, Problem, pointer
-from .registry import load_schema
+from .problems import Problem, pointer
+from .registry import inlined_schema
 
-MONITORABLE_TYPES = tuple(load_schema("common")["$defs"]["monitorable_type"]["enum"])
-# The type each geometry key suggests when no type matches exactly, the strongest hint first
-# (KEYPOINT and SEGMENTATION predictions may carry detection_boxes too).
-GEOMETRY_PRIORITY = {
-    "keypoints": "KEYPOINT",
-    "detection_masks": "SEGMENTATION",
-    "lines": "LINE",
-    "points": "POINT",
-    "detection_boxes": "OBJECT_DETECTION",
-}
-GEOMETRY_KEYS = tuple(GEOMETRY_PRIORITY)
+# How far ahead of the server's clock a timestamp may be before it is warned about: a choice of
+# this project (clocks drift), not a fact of the wire, so it is a constant and not a schema.
 FUTURE_TOLERANCE_SECONDS = 60
 BASE64_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 
 
-def type_schema_name(deployment_type: str) -> str:
-    """``OBJECT_DETECTION`` -> ``raw-predictions-object-detection``."""
-    return "raw-predictions-" + deployment_type.lower().replace("_", "-")
+def monitorable_types() -> tuple[str, ...]:
+    """The deployment types that have a raw-predictions schema, i.e. can be monitored."""
+    return tuple(type_schemas())
 
 
 def matching_types(raw: dict[str, Any]) -> list[str]:
-    """The monitorable types whose schema's required and allowed keys fit ``raw``'s keys."""
+    """The monitorable types whose schema's keys, and geometry item types, fit ``raw``."""
     keys = set(raw)
-    masks = raw.get("detection_masks")
-    kinds = {type(m) for m in masks} if isinstance(masks, list) else set()
     found = []
-    for type_ in MONITORABLE_TYPES:
-        schema = load_schema(type_schema_name(type_))
+    for type_, name in type_schemas().items():
+        schema = inlined_schema(name)
         if not set(schema["required"]) <= keys <= set(schema["properties"]):
             continue
-        if (type_ == "MASK" and list in kinds) or (type_ == "SEGMENTATION" and str in kinds):
+        if not _items_fit(raw, schema):
             continue
         found.append(type_)
     return found
 
 
+def _items_fit(raw: dict[str, Any], schema: dict) -> bool:
+    """Each geometry list's items have the JSON type the schema gives them: MASK's strings and
+    SEGMENTATION's polygons share the key ``detection_masks``."""
+    for key in geometry_keys():
+        items = raw.get(key)
+        wanted = schema["properties"].get(key, {}).get("items", {}).get("type")
+        if isinstance(items, list) and wanted and any(_json_type(i) != wanted for i in items):
+            return False
+    return True
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "array" if isinstance(value, list) else "object" if isinstance(value, dict) else "null"
+
+
 def guess_type(raw: dict[str, Any]) -> str:
     """The most likely type of a prediction whose keys fit no type exactly."""
-    for key in GEOMETRY_KEYS:
-        if key in raw:
-            return GEOMETRY_PRIORITY[key]
+    for geometry in geometries():
+        if geometry.key in raw:
+            return geometry.deployment_type
     return "CLASSIFICATION"
 
 
@@ -79,7 +93,7 @@ def check_list_lengths(raw: dict[str, Any], path: Sequence) -> Iterator[Problem]
     classes = raw.get("detection_classes")
     if not isinstance(classes, list):
         return
-    for key in ("detection_scores", *GEOMETRY_KEYS, "detection_texts"):
+    for key in ("detection_scores", *geometry_keys(), "detection_texts"):
         value = raw.get(key)
         if not isinstance(value, list) or len(value) == len(classes):
             continue
@@ -95,37 +109,40 @@ def check_scores(raw: dict[str, Any], path: Sequence) -> Iterator[Problem]:
     for i, score in enumerate(scores if isinstance(scores, list) else []):
         if _is_number(score) and not 0 <= score <= 1:
             where = pointer([*path, "detection_scores", i])
-            yield Problem("score_out_of_range", where, f"{score} is outside [0, 1]", WARNING)
+            yield Problem("score_out_of_range", where, f"{score} is outside [0, 1]")
 
 
 def check_geometry(raw: dict[str, Any], path: Sequence, size: tuple | None) -> Iterator[Problem]:
-    """Inverted boxes; boxes, points, vertices and keypoints outside the declared image."""
-    for i, box in enumerate(_list(raw.get("detection_boxes"))):
+    """Inverted boxes; boxes, points, vertices and keypoints outside the image."""
+    for geometry in geometries():
+        if geometry.shape == "box":
+            yield from _check_boxes(_list(raw.get(geometry.key)), [*path, geometry.key], size)
+        elif size and geometry.coordinates is not None:
+            items = _list(raw.get(geometry.key))
+            for where, xy in _coordinates(items, [*path, geometry.key], geometry.nesting):
+                if not _inside(xy, size):
+                    message = f"[{xy[0]}, {xy[1]}] is outside the {size[0]} x {size[1]} image"
+                    yield Problem("geometry_outside_image", pointer(where), message)
+
+
+def _check_boxes(boxes: list, path: list, size: tuple | None) -> Iterator[Problem]:
+    for i, box in enumerate(boxes):
         if not (isinstance(box, list) and len(box) == 4 and all(map(_is_number, box))):
             continue
         y1, x1, y2, x2 = box
         if y1 > y2 or x1 > x2:
             message = f"{box} is not [top, left, bottom, right]: y1 > y2 or x1 > x2"
-            yield Problem("box_inverted", pointer([*path, "detection_boxes", i]), message, WARNING)
+            yield Problem("box_inverted", pointer([*path, i]), message)
         if size and not (_inside((x1, y1), size) and _inside((x2, y2), size)):
             message = f"{box} reaches outside the {size[0]} x {size[1]} image"
-            where = pointer([*path, "detection_boxes", i])
-            yield Problem("box_outside_image", where, message, WARNING)
-    if not size:
-        return
-    for key, depth in (("points", 1), ("detection_masks", 2), ("lines", 2), ("keypoints", 2)):
-        for where, xy in _coordinates(_list(raw.get(key)), [*path, key], depth):
-            if not _inside(xy, size):
-                message = f"[{xy[0]}, {xy[1]}] is outside the {size[0]} x {size[1]} image"
-                yield Problem("geometry_outside_image", pointer(where), message, WARNING)
+            yield Problem("box_outside_image", pointer([*path, i]), message)
 
 
-def check_image(payload: dict[str, Any]) -> list[Problem]:
-    """``image`` is strict base64 of a PNG or JPEG that agrees with content_type, width, height."""
-    encoded = payload.get("image")
-    if not isinstance(encoded, str):
+def check_image(payload: dict[str, Any], data: bytes | None) -> list[Problem]:
+    """``image`` (decoded: ``data``) is a PNG or JPEG that agrees with content_type, width,
+    height; ``data`` is None when ``image`` is not strict base64."""
+    if not isinstance(payload.get("image"), str):
         return []
-    data = strict_b64decode(encoded)
     if data is None:
         message = "is not strict standard base64 (alphabet A-Z a-z 0-9 + /, '=' padding, no spaces)"
         return [Problem("invalid_base64", "/image", message)]
@@ -143,22 +160,22 @@ def check_image(payload: dict[str, Any]) -> list[Problem]:
         declared_size = payload.get(key)
         if isinstance(declared_size, int) and declared_size >= 1 and declared_size != actual:
             message = f"is {declared_size} but the image's {key} is {actual}"
-            problems.append(Problem("image_size_mismatch", "/" + key, message, WARNING))
+            problems.append(Problem("image_size_mismatch", "/" + key, message))
     return problems
 
 
 def check_timestamp(payload: dict[str, Any], now: float) -> list[Problem]:
-    """A timestamp more than a minute ahead of ``now`` is warned about."""
+    """A timestamp more than FUTURE_TOLERANCE_SECONDS ahead of ``now`` is warned about."""
     timestamp = payload.get("timestamp")
     if _is_number(timestamp) and timestamp > now + FUTURE_TOLERANCE_SECONDS:
         message = f"{timestamp} is {timestamp - now:.0f} s in the future (server clock {now:.0f})"
-        return [Problem("timestamp_in_future", "/timestamp", message, WARNING)]
+        return [Problem("timestamp_in_future", "/timestamp", message)]
     return []
 
 
-def check_form_metadata(form: dict[str, Any]) -> Iterator[Problem]:
-    """Multipart ``metadata`` and ``custom_metadata`` are the JSON text of an object."""
-    for key in ("metadata", "custom_metadata"):
+def check_json_text(message: str, form: dict[str, Any]) -> Iterator[Problem]:
+    """Fields whose schema says ``contentMediaType: application/json`` hold an object's JSON."""
+    for key in json_text_fields(message):
         text = form.get(key)
         if not isinstance(text, str):
             continue
@@ -167,26 +184,24 @@ def check_form_metadata(form: dict[str, Any]) -> Iterator[Problem]:
         except ValueError:
             value = None
         if not isinstance(value, dict):
-            message = 'must be the JSON text of an object, such as {"site": "lyon"}'
-            yield Problem("metadata_not_json_object", "/" + key, message)
+            message_ = 'must be the JSON text of an object, such as {"site": "lyon"}'
+            yield Problem("metadata_not_json_object", "/" + key, message_)
+
+
+def json_text_fields(message: str) -> tuple[str, ...]:
+    """The fields of ``message`` that carry JSON as text (multipart metadata)."""
+    properties = inlined_schema(message).get("properties", {})
+    wanted = "application/json"
+    return tuple(k for k, v in properties.items() if v.get("contentMediaType") == wanted)
 
 
 def strict_b64decode(text: str) -> bytes | None:
-    """Decode standard padded base64, or None unless ``text`` is exactly its canonical encoding.
-
-    The last answer is kept per thread for the same string object (identity, not equality), so
-    that a server decoding the image it has just validated does not decode it twice.
-    """
-    if getattr(_last_decoded, "text", None) is text:
-        return _last_decoded.data
+    """Decode standard padded base64, or None unless ``text`` is exactly its canonical encoding."""
     try:
         data = base64.b64decode(text, validate=True)  # alphabet and padding
     except (binascii.Error, ValueError):
-        data = None
-    if data is not None and not _canonical_tail(text):
-        data = None
-    _last_decoded.text, _last_decoded.data = text, data
-    return data
+        return None
+    return data if _canonical_tail(text) else None
 
 
 def _canonical_tail(text: str) -> bool:
@@ -196,9 +211,6 @@ def _canonical_tail(text: str) -> bool:
         return True
     last = BASE64_ALPHABET.index(text[-padding - 1])
     return last & (0x0F if padding == 2 else 0x03) == 0
-
-
-_last_decoded = threading.local()
 
 
 def _is_number(value: Any) -> bool:

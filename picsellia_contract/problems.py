@@ -1,7 +1,8 @@
 """Problems: what ``validate`` reports, and how a JSON Schema error becomes one.
 
 A problem is a code from ``schemas/error-codes.json``, a JSON Pointer into the instance, a human
-message and a severity. Schema errors are mapped by keyword; a subschema may name its own code and
+message and a severity, which is the code's severity in the catalogue unless given (strict mode
+gives ``error``). Schema errors are mapped by keyword; a subschema may name its own code and
 message with the annotations ``x-error-code`` and ``x-error-message``.
 """
 
@@ -12,6 +13,8 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from jsonschema.exceptions import ValidationError
+
+from .registry import error_catalogue
 
 ERROR = "error"
 WARNING = "warning"
@@ -52,7 +55,11 @@ class Problem:
     code: str
     pointer: str
     message: str
-    severity: str = ERROR
+    severity: str = ""  # empty: the code's severity in schemas/error-codes.json
+
+    def __post_init__(self) -> None:
+        if not self.severity:
+            object.__setattr__(self, "severity", error_catalogue()[self.code]["severity"])
 
     def as_dict(self) -> dict[str, str]:
         return asdict(self)

@@ -100,6 +100,11 @@ def schema_errors(name_or_id: str, instance: Any) -> Iterable[ValidationError]:
     return _validator(file_name).iter_errors(instance)
 
 
+def inlined_schema(name_or_id: str) -> dict[str, Any]:
+    """The schema with every ``$ref`` replaced by its target (read-only: shared, cached)."""
+    return _inline_references(_file_name(name_or_id))
+
+
 @functools.cache
 def _inline_references(file_name: str) -> dict[str, Any]:
     """A copy of the schema with every ``$ref`` replaced by its target, resolved once.

@@ -1,26 +1,34 @@
-"""``validate``: every problem of a message, from schema and domain checks, in a stable order."""
+"""``validate``: every problem of a message, from schema and domain checks, in a stable order.
+
+What to check is read from the schemas: where a message holds raw predictions (its properties
+that refer to ``raw-predictions.json``) and which domain checks it takes (``x-checks``).
+"""
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from . import checks
+from .geometry import type_schema_name
+from .images import image_size
 from .problems import ERROR, WARNING, Problem, from_schema_error, pointer, sort_problems
 from .registry import load_schema, schema_errors, validator_for
 
 DEPLOYMENT_TYPES = tuple(load_schema("common")["$defs"]["deployment_type"]["enum"])
+RAW_PREDICTIONS = "raw-predictions"
 
-# Where each message holds a raw_predictions object (a path from its root).
-RAW_PREDICTION_PATHS: dict[str, tuple[tuple[str, ...], ...]] = {
-    "monitoring-prediction-request": (("raw_predictions",), ("shadow_raw_predictions",)),
-    "shadow-request": (("shadow_raw_predictions",),),
-    "predict-response": (("raw_predictions",),),
-    "raw-predictions": ((),),
-}
-# Messages that only a monitorable deployment can receive.
-MONITORED_MESSAGES = ("monitoring-prediction-request", "shadow-request")
+
+@dataclass(frozen=True)
+class Checked:
+    """What ``check_message`` found: the problems, and the decoded ``image`` of a valid-base64
+    monitoring payload, so that a caller storing it need not decode it again."""
+
+    problems: list[Problem]
+    image: bytes | None = None
 
 
 def validate(
@@ -38,27 +46,50 @@ def validate(
     turns warnings into errors. ``now`` (epoch seconds) is the clock for future timestamps.
     Returns every problem, sorted by pointer then code; an empty list means valid.
     """
-    name = validator_for(message).schema["$id"].rsplit("/", 1)[-1].removesuffix(".json")
+    return check_message(
+        message, instance, deployment_type=deployment_type, strict=strict, now=now
+    ).problems
+
+
+def check_message(
+    message: str,
+    instance: Any,
+    *,
+    deployment_type: str | None = None,
+    strict: bool = False,
+    now: float | None = None,
+) -> Checked:
+    """``validate``, also handing back the decoded image (see ``Checked``)."""
+    name = message_name(message)
     if deployment_type is not None and deployment_type not in DEPLOYMENT_TYPES:
         raise ValueError(f"unknown deployment type {deployment_type!r}; one of {DEPLOYMENT_TYPES}")
-    raw_paths = RAW_PREDICTION_PATHS.get(name, ())
+    raw_paths = raw_prediction_paths(name)
     problems: list[Problem] = []
     for error in schema_errors(name, _without_raw_predictions(instance, raw_paths)):
         if not any(_starts_with(error.absolute_path, path) for path in raw_paths):
             problems.extend(from_schema_error(error))
-    if name in MONITORED_MESSAGES and deployment_type not in (None, *checks.MONITORABLE_TYPES):
+    named = set(load_schema(name).get("x-checks", ()))
+    monitorable = checks.monitorable_types()
+    if "monitorable_deployment" in named and deployment_type not in (None, *monitorable):
         message_ = f"a {deployment_type} deployment cannot be monitored"
         problems.append(Problem("type_not_monitorable", "", message_))
-    size = _declared_size(instance) if isinstance(instance, dict) else None
+    image = None
+    if isinstance(instance, dict):
+        if "image" in named and isinstance(instance.get("image"), str):
+            image = checks.strict_b64decode(instance["image"])
+            problems.extend(checks.check_image(instance, image))
+        if "timestamp" in named:
+            problems.extend(checks.check_timestamp(instance, time.time() if now is None else now))
+        if "json_text" in named:
+            problems.extend(checks.check_json_text(name, instance))
+    size = _image_size(instance, image)
     for path in raw_paths:
         raw = _get(instance, path)
         if raw is not _ABSENT:
             problems.extend(_raw_problems(raw, path, deployment_type, size))
-    if isinstance(instance, dict):
-        problems.extend(_message_checks(name, instance, time.time() if now is None else now))
     if strict:
         problems = [Problem(p.code, p.pointer, p.message, ERROR) for p in problems]
-    return sort_problems(problems)
+    return Checked(sort_problems(problems), image)
 
 
 def is_valid(problems: Sequence[Problem]) -> bool:
@@ -66,28 +97,38 @@ def is_valid(problems: Sequence[Problem]) -> bool:
     return all(p.severity == WARNING for p in problems)
 
 
-def _message_checks(name: str, instance: dict, now: float) -> list[Problem]:
-    if name == "monitoring-prediction-request":
-        return checks.check_image(instance) + checks.check_timestamp(instance, now)
-    if name == "predict-form":
-        return list(checks.check_form_metadata(instance))
-    return []
+def message_name(message: str) -> str:
+    """The file stem of a message named by stem, file name or ``$id``."""
+    return validator_for(message).schema["$id"].rsplit("/", 1)[-1].removesuffix(".json")
+
+
+@functools.cache
+def raw_prediction_paths(name: str) -> tuple[tuple[str, ...], ...]:
+    """Where a message holds a raw_predictions object: its properties referring to
+    ``raw-predictions.json`` (or the root, for that schema itself)."""
+    if name == RAW_PREDICTIONS:
+        return ((),)
+    properties = load_schema(name).get("properties", {})
+    return tuple(
+        (key,)
+        for key, subschema in properties.items()
+        if subschema.get("$ref", "").removesuffix(".json") == RAW_PREDICTIONS
+    )
 
 
 def _raw_problems(raw: Any, path: tuple, deployment_type: str | None, size) -> list[Problem]:
     if not isinstance(raw, dict):
         return [Problem("wrong_type", pointer(path), "must be an object")]
-    monitorable = deployment_type in checks.MONITORABLE_TYPES
-    if monitorable:
-        mismatch = checks.check_prediction_type(raw, path, deployment_type)
-        if mismatch:
-            return mismatch
+    problems = []
+    if deployment_type in checks.monitorable_types():
+        problems = checks.check_prediction_type(raw, path, deployment_type)
         type_ = deployment_type
     else:
         candidates = checks.matching_types(raw)
         type_ = candidates[0] if candidates else checks.guess_type(raw)
-    errors = schema_errors(checks.type_schema_name(type_), raw)
-    problems = [p for e in errors for p in from_schema_error(e, path)]
+    if not problems:  # keys of another type: their schema errors would only repeat the mismatch
+        errors = schema_errors(type_schema_name(type_), raw)
+        problems = [p for e in errors for p in from_schema_error(e, path)]
     problems.extend(checks.check_list_lengths(raw, path))
     problems.extend(checks.check_scores(raw, path))
     problems.extend(checks.check_geometry(raw, path, size))
@@ -109,11 +150,13 @@ def _without_raw_predictions(instance: Any, raw_paths: tuple) -> Any:
     return replaced
 
 
-def _declared_size(instance: dict) -> tuple[int, int] | None:
-    width, height = instance.get("width"), instance.get("height")
-    if all(isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in (width, height)):
-        return (width, height)
-    return None  # no usable size: the schema reports it, and geometry is not checked
+def _image_size(instance: Any, image: bytes | None) -> tuple[int, int] | None:
+    """The size geometry is checked against: the declared one, else the image's own."""
+    if isinstance(instance, dict):
+        width, height = instance.get("width"), instance.get("height")
+        if all(type(v) is int and v >= 1 for v in (width, height)):
+            return (width, height)
+    return image_size(image) if image is not None else None
 
 
 _ABSENT = object()

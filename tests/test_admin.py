@@ -103,7 +103,9 @@ def test_clock_moves_forward(client):
 
 @pytest.mark.parametrize("status", [409, 429, 500, 502, 503, 504])
 def test_fault_fails_the_next_calls_of_a_route(client, ids, status):
-    fault = {"route": "/api/login", "status": status, "times": 2, "retry_after": 3}
+    fault = {"route": "/api/login", "status": status, "times": 2}
+    if status in (429, 503):
+        fault["retry_after"] = 3
     armed = client.post("/__admin/faults", json=fault)
     assert armed.status_code == 201
     assert_conforms("admin-faults-response", armed.json)
@@ -112,8 +114,18 @@ def test_fault_fails_the_next_calls_of_a_route(client, ids, status):
         response = client.post("/api/login", json=body)
         error = assert_error(response, status, "injected_fault")
         assert "message" in error
-        assert response.headers["Retry-After"] == "3"
+        assert response.headers.get("Retry-After") == ("3" if status in (429, 503) else None)
     assert client.post("/api/login", json=body).status_code == 200
+
+
+@pytest.mark.parametrize("status", [409, 500, 502, 504])
+def test_retry_after_goes_only_with_429_and_503(client, status):
+    fault = {"route": "/api/login", "status": status, "retry_after": 3}
+    response = client.post("/__admin/faults", json=fault)
+    error = assert_error(response, 422, "invalid_value", "/status")
+    assert "429 or 503" in error["message"]
+    assert client.get("/__admin/faults").status_code == 405
+    assert client.delete("/__admin/faults").json["faults"] == []
 
 
 def test_fault_without_status_only_delays(client, ids):

@@ -1,0 +1,112 @@
+"""The request as received, for the journal: query, headers, and the body in a readable form.
+
+- ``Authorization`` keeps its scheme and a fingerprint: the first 12 hex digits of the SHA-256
+  of the credential, so a test can tell two tokens apart without the journal holding either.
+- A JSON body is kept as parsed, but a base64 ``image`` is replaced by the size and SHA-256 of
+  its decoded bytes, as stored records show it.
+- A multipart body is kept as its parts in order: name, filename, the part's Content-Type, and
+  for a file its size and SHA-256, for a text field its value.
+- A body whose readable form is over ``BODY_LIMIT`` characters of JSON is cut: ``body`` is
+  then the first ``BODY_LIMIT`` characters of that JSON text and ``body_truncated`` is true.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from werkzeug.sansio.multipart import Data, Epilogue, Field, File, MultipartDecoder, NeedData
+
+from picsellia_contract.checks import strict_b64decode
+
+from .records import image_summary
+
+BODY_LIMIT = 65_536
+TEXT_LIMIT = 4_096  # how much of a body that is not JSON is kept, as text
+
+
+def fingerprint(credential: str) -> str:
+    return "sha256:" + hashlib.sha256(credential.encode()).hexdigest()[:12]
+
+
+def headers_as_received(headers) -> dict[str, str]:
+    """Every header, repeated ones joined with ', '; credentials replaced by a fingerprint."""
+    found: dict[str, str] = {}
+    for name, value in headers.items():
+        if name.lower() == "authorization":
+            scheme, _, credential = value.partition(" ")
+            value = f"{scheme} {fingerprint(credential.strip())}" if credential else scheme
+        found[name] = f"{found[name]}, {value}" if name in found else value
+    return found
+
+
+def body_as_received(
+    data: bytes, mimetype: str, boundary: str | None, image: bytes | None = None
+) -> tuple[str, Any]:
+    """(kind, body): kind is none, json, multipart, text or binary."""
+    if not data:
+        return "none", None
+    if mimetype == "multipart/form-data" and boundary:
+        parts = multipart_parts(data, boundary)
+        if parts is not None:
+            return "multipart", parts
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return "binary", image_summary(data)
+    try:
+        parsed = json.loads(text)
+    except (ValueError, RecursionError):
+        return "text", text[:TEXT_LIMIT]
+    return "json", _summarise_image(parsed, image)
+
+
+def _summarise_image(body: Any, image: bytes | None) -> Any:
+    if not isinstance(body, dict) or not isinstance(body.get("image"), str):
+        return body
+    data = image if image is not None else strict_b64decode(body["image"])
+    if data is None:  # not base64: keep its length, not its text
+        return {**body, "image": {"size": len(body["image"]), "sha256": None}}
+    return {**body, "image": image_summary(data)}
+
+
+def cut(body: Any) -> tuple[Any, bool]:
+    """The body, or the head of its JSON text when that is over BODY_LIMIT characters."""
+    text = json.dumps(body)
+    if len(text) <= BODY_LIMIT:
+        return body, False
+    return text[:BODY_LIMIT], True
+
+
+def multipart_parts(data: bytes, boundary: str) -> list[dict[str, Any]] | None:
+    """The parts of a multipart body in order, or None when it cannot be decoded."""
+    decoder = MultipartDecoder(boundary.encode("latin-1"), max_form_memory_size=None)
+    decoder.receive_data(data)
+    decoder.receive_data(None)
+    parts: list[dict[str, Any]] = []
+    chunks: list[bytes] = []
+    try:
+        while True:
+            event = decoder.next_event()
+            if isinstance(event, (Field, File)):
+                chunks = []
+                part = {"name": event.name, "content_type": event.headers.get("Content-Type")}
+                if isinstance(event, File):
+                    part["filename"] = event.filename
+                parts.append(part)
+            elif isinstance(event, Data):
+                chunks.append(event.data)
+                if not event.more_data and parts:
+                    _finish(parts[-1], b"".join(chunks))
+            elif isinstance(event, (Epilogue, NeedData)):
+                return parts
+    except ValueError:
+        return None
+
+
+def _finish(part: dict[str, Any], content: bytes) -> None:
+    if "filename" in part:
+        part.update(image_summary(content))
+    else:
+        part["value"] = content.decode("utf-8", "replace")

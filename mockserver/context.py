@@ -1,0 +1,58 @@
+"""What every view works with, handed on as one explicit value: config, store, clock, key.
+
+``request_context()`` builds it at the start of a view (or hook); everything after takes it as
+an argument. Validation against the contract lives here because it needs the config (strict
+mode) and the server's clock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app
+
+from picsellia_contract import Checked, check_message, is_valid
+
+from .config import Config, Deployment
+from .errors import contract_error
+from .store import Store, connect
+
+
+@dataclass(frozen=True)
+class Context:
+    """The server's state as one request sees it."""
+
+    config: Config
+    store: Store
+    now: float  # the server's clock (moved by POST /__admin/clock), read once per request
+    secret: str  # the JWT signing key, kept in the database so that every worker shares it
+
+    def check(self, message: str, instance: Any, deployment: Deployment | None = None) -> Checked:
+        """Validate against the contract: a 422 ``ApiError`` on errors; else the warnings (and
+        the decoded image of a monitoring payload)."""
+        checked = check_message(
+            message,
+            instance,
+            deployment_type=deployment.type if deployment else None,
+            strict=self.config.strict,
+            now=self.now,
+        )
+        if not is_valid(checked.problems):
+            raise contract_error(checked.problems, deployment.id if deployment else None)
+        return checked
+
+
+def request_context() -> Context:
+    """The context of the current request, on this thread's own database connection.
+
+    A worker thread keeps its connection for its whole life instead of opening one per
+    request: closing the last connection to a WAL database checkpoints it, which costs
+    milliseconds.
+    """
+    local = current_app.extensions["mock_connections"]
+    if getattr(local, "connection", None) is None:
+        local.connection = connect(current_app.config["MOCK_DB"])
+    store = Store(local.connection)
+    config, secret = current_app.config["MOCK"], current_app.config["MOCK_SECRET"]
+    return Context(config, store, store.now(), secret)

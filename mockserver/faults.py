@@ -1,0 +1,95 @@
+"""Injected faults: arming them (admin-fault-request.json) and applying them to a request.
+
+A fault names a route as an OpenAPI path template (``/api/deployment/{id}/predictions``: every
+deployment) or as a path with a real id in place of the parameter
+(``/api/deployment/6f1e.../predictions``: that deployment, or that prediction, only).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from flask import Request
+
+from picsellia_contract import Problem, load_schema
+from picsellia_contract.routes import operations
+
+from .context import Context
+from .errors import ApiError, contract_error
+from .journal import operation_of
+
+
+def fault_defaults() -> dict[str, Any]:
+    """The ``default`` of each optional field of admin-fault-request.json (None where unset)."""
+    properties = load_schema("admin-fault-request")["properties"]
+    return {key: spec.get("default") for key, spec in properties.items() if key != "route"}
+
+
+def resolve_route(route: str) -> tuple[str, str | None]:
+    """(path template, target id or None) for a fault's ``route``; a 422 when no route fits."""
+    templates = sorted({o.path for o in operations() if o.service != "admin"})
+    if route in templates:
+        return route, None
+    for template in templates:
+        target = _target(template, route)
+        if target is not None:
+            return template, target
+    message = (
+        "not a route of the services: an OpenAPI path template, or one with a real id in "
+        f"place of its parameter; templates: {', '.join(templates)}"
+    )
+    raise contract_error([Problem("invalid_value", "/route", message)])
+
+
+def _target(template: str, route: str) -> str | None:
+    """The value standing for the template's one parameter in ``route``, or None."""
+    expected, given = template.split("/"), route.split("/")
+    if len(expected) != len(given):
+        return None
+    target = None
+    for part, value in zip(expected, given, strict=True):
+        if part.startswith("{") and value:
+            target = value
+        elif part != value:
+            return None
+    return target
+
+
+def arm(ctx: Context, body: dict[str, Any]) -> None:
+    """Store a validated fault request, defaults filled in from the schema."""
+    template, target = resolve_route(body["route"])
+    fault = {**fault_defaults(), **body, "route": template, "target": target}
+    ctx.store.add_fault(fault)
+
+
+def apply_fault(ctx: Context, request: Request) -> None:
+    """Slow down or fail this call if an armed fault matches its route, method and target."""
+    route = operation_of(request)
+    if route is None or route.service == "admin":
+        return
+    view_args = request.view_args or {}
+    target = view_args.get("id", view_args.get("prediction_id"))
+    fault = ctx.store.take_fault(route.path, request.method, target)
+    if fault is None:
+        return
+    if fault["delay_ms"]:
+        time.sleep(fault["delay_ms"] / 1000)
+    if fault["status"] is not None:
+        headers = {}
+        if fault["retry_after"] is not None:  # the schema allows it with 429 and 503 only
+            headers["Retry-After"] = str(fault["retry_after"])
+        message = f"fault injected by POST /__admin/faults: status {fault['status']}"
+        raise ApiError(
+            "injected_fault",
+            message,
+            status=fault["status"],
+            headers=headers,
+            deployment_id=view_args.get("id"),
+        )
+
+
+def as_listed(row) -> dict[str, Any]:
+    """An armed fault for the admin API (admin-faults-response.json)."""
+    keys = ("id", "route", "method", "status", "remaining", "delay_ms", "retry_after", "target")
+    return {key: row[key] for key in keys}

@@ -1,0 +1,123 @@
+"""The request journal: one entry per request, written after the answer is made.
+
+A view hands the journal what only it knows (the deployment, the problems found, the decoded
+image) on the response itself, through ``answer()``; errors carry the same on ``ApiError``.
+Nothing travels through ``flask.g``.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Request, Response, current_app, jsonify
+
+from picsellia_contract import Problem
+from picsellia_contract.routes import operation
+
+from .capture import body_as_received, cut, headers_as_received
+from .context import request_context
+
+UNJOURNALED = {"adminRequests"}  # reading the journal does not fill it
+
+
+@dataclass
+class Note:
+    """What a view tells the journal about its request."""
+
+    deployment_id: str | None = None
+    problems: list[Problem] = field(default_factory=list)
+    image: bytes | None = None  # the decoded base64 image, so it is not decoded again
+
+
+def answer(
+    body: Any,
+    status: int = 200,
+    *,
+    deployment_id: str | None = None,
+    problems: list[Problem] | None = None,
+    image: bytes | None = None,
+) -> Response:
+    """A JSON answer carrying its note for the journal."""
+    response = jsonify(body)
+    response.status_code = status
+    response.journal_note = Note(deployment_id, list(problems or []), image)
+    return response
+
+
+def start_clock(request: Request) -> None:
+    """Before the request: when it started, and its body read once (kept for the journal)."""
+    request.environ["mock.started"] = time.perf_counter()
+    request.environ["mock.body"] = request.get_data(cache=True)
+
+
+def write_journal(request: Request, response: Response) -> Response:
+    """After the request: its journal entry (bounded to ``journal_capacity`` entries)."""
+    rule = request.url_rule
+    if rule is not None and rule.endpoint.rsplit(".", 1)[-1] in UNJOURNALED:
+        return response
+    note: Note = getattr(response, "journal_note", None) or Note()
+    started = request.environ.get("mock.started", time.perf_counter())
+    route = operation_of(request)
+    view_args = request.view_args or {}
+    data = request.environ.get("mock.body")  # None: refused before it was read (413)
+    kind, body = body_as_received(
+        data or b"", request.mimetype, request.mimetype_params.get("boundary"), note.image
+    )
+    body, truncated = cut(body)
+    captured = {
+        "query": request.args.to_dict(flat=False),
+        "headers": headers_as_received(request.headers),
+        "body_kind": kind,
+        "body_size": len(data) if data is not None else request.content_length or 0,
+        "body": body,
+        "body_truncated": truncated or (data is None and bool(request.content_length)),
+    }
+    ctx = request_context()
+    entry = {
+        "time": ctx.now,
+        "method": request.method,
+        "path": request.path,
+        "route": route.path if route else None,
+        "operation": route.operation_id if route else None,
+        "service": request.blueprint,
+        "deployment_id": note.deployment_id or view_args.get("id"),
+        "status": response.status_code,
+        "duration_ms": round((time.perf_counter() - started) * 1000, 3),
+        "problems": json.dumps([p.as_dict() for p in note.problems]),
+        "request": json.dumps(captured),
+    }
+    ctx.store.log(entry, current_app.config["MOCK"].journal_capacity)
+    return response
+
+
+def operation_of(request: Request):
+    """The OpenAPI operation the request was routed to, or None (no route matched)."""
+    if request.url_rule is None:
+        return None
+    try:
+        return operation(request.url_rule.endpoint.rsplit(".", 1)[-1])
+    except KeyError:
+        return None
+
+
+def as_entry(row) -> dict[str, Any]:
+    """A journal row for the admin API (admin-journal-response.json)."""
+    problems = json.loads(row["problems"])
+    return {
+        "id": row["id"],
+        "time": row["time"],
+        "method": row["method"],
+        "path": row["path"],
+        "route": row["route"],
+        "operation": row["operation"],
+        "service": row["service"],
+        "deployment_id": row["deployment_id"],
+        "status": row["status"],
+        "duration_ms": row["duration_ms"],
+        "codes": list(dict.fromkeys(p["code"] for p in problems)),
+        "problems": problems,
+        "request": json.loads(row["request"]),
+    }

@@ -1,0 +1,83 @@
+"""Monitored predictions: storing one as received (with the 409 rule), reading them back.
+
+A record keeps the request body exactly as received, but for the base64 image, which is stored
+once as bytes (the body keeps its place with null) and shown to the admin API as its size and
+SHA-256.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import uuid
+from typing import Any
+
+from .config import Deployment
+from .context import Context
+from .errors import ApiError
+from .store import Duplicate
+
+
+def store_monitored(
+    ctx: Context, deployment: Deployment, body: dict, origin: str, image: bytes | None, dedupe: bool
+) -> str:
+    """Store one monitored prediction and return its new id; 409 when already seen.
+
+    ``image`` is the decoded base64 ``image`` of ``body`` (None for a cloud image). With
+    ``dedupe`` and ``reject_duplicates`` on, the same image bytes (or the same cloud_image) with
+    the same filename on the same deployment is refused: own contract.
+    """
+    prediction_id = str(uuid.uuid4())
+    key = None
+    if dedupe and ctx.config.reject_duplicates:
+        source = image if image is not None else json.dumps(body.get("cloud_image"), sort_keys=True)
+        source = source if isinstance(source, bytes) else source.encode()
+        key = hashlib.sha256(source).hexdigest() + "|" + body["filename"]
+    record = {
+        "id": prediction_id,
+        "deployment_id": deployment.id,
+        "received_at": ctx.now,
+        "timestamp": body.get("timestamp", ctx.now),
+        "origin": origin,
+        "body": json.dumps({**body, "image": None} if image is not None else body),
+        "image": image,
+        "dedupe_key": key,
+    }
+    try:
+        ctx.store.add_prediction(record)
+    except Duplicate:
+        message = (
+            f"this image and filename {body['filename']!r} were already stored for deployment "
+            f"{deployment.id}"
+        )
+        raise ApiError("already_processed", message, deployment_id=deployment.id) from None
+    return prediction_id
+
+
+def stored_prediction(ctx: Context, prediction_id: str) -> sqlite3.Row:
+    """The stored row of a prediction, or a 404."""
+    row = ctx.store.prediction(prediction_id)
+    if row is None:
+        message = f"no stored prediction has the id {prediction_id!r}"
+        raise ApiError("prediction_not_found", message)
+    return row
+
+
+def image_summary(data: bytes) -> dict[str, Any]:
+    """How the admin API and the journal show an image: its size and SHA-256."""
+    return {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+
+
+def as_received(row: sqlite3.Row) -> dict[str, Any]:
+    """A stored record for the admin API (admin-predictions-response.json)."""
+    body = json.loads(row["body"])
+    if row["image"] is not None and "image" in body:
+        body["image"] = image_summary(row["image"])
+    return {
+        "id": row["id"],
+        "received_at": row["received_at"],
+        "origin": row["origin"],
+        "body": body,
+        "shadow": json.loads(row["shadow"]) if row["shadow"] else None,
+    }
