@@ -43,6 +43,7 @@ def store_monitored(
         "body": json.dumps({**body, "image": None} if image is not None else body),
         "image": image,
         "dedupe_key": key,
+        "shadow": _shadow_of(body),
     }
     try:
         ctx.store.add_prediction(record)
@@ -53,6 +54,14 @@ def store_monitored(
         )
         raise ApiError("already_processed", message, deployment_id=deployment.id) from None
     return prediction_id
+
+
+def _shadow_of(body: dict) -> str | None:
+    """A payload that carries the shadow model's prediction has its shadow already."""
+    if "shadow_raw_predictions" not in body:
+        return None
+    keys = ("shadow_raw_predictions", "shadow_latency")
+    return json.dumps({key: body[key] for key in keys if key in body})
 
 
 def stored_prediction(ctx: Context, prediction_id: str) -> sqlite3.Row:

@@ -121,8 +121,8 @@ class Store:
     def _insert_prediction(self, record: dict[str, Any]) -> None:
         self.db.execute(
             "INSERT INTO predictions (id, deployment_id, received_at, timestamp, origin, "
-            "body, image, dedupe_key) VALUES (:id, :deployment_id, :received_at, "
-            ":timestamp, :origin, :body, :image, :dedupe_key)",
+            "body, image, dedupe_key, shadow) VALUES (:id, :deployment_id, :received_at, "
+            ":timestamp, :origin, :body, :image, :dedupe_key, :shadow)",
             record,
         )
 

@@ -1,9 +1,11 @@
 """A minimal client of Picsellia's serving and monitoring services, to translate line by line.
 
 from reference_client import MonitoringClient
+
 client = MonitoringClient("http://127.0.0.1:8080", deployment_id, api_token)
-client.monitor("frame.png", {"detection_classes": [0], "detection_scores": [0.9],
-                             "detection_boxes": [[10, 20, 50, 80]]}, latency=0.12)
+raw = {"detection_classes": [0], "detection_scores": [0.9], "detection_boxes": [[10, 20, 50, 80]]}
+payload = client.build_payload("frame.png", raw, latency=0.12)
+client.monitor(payload)  # 201 {"id": ..., "warnings": []}
 """
 
 from .errors import (

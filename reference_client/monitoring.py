@@ -7,6 +7,7 @@ import os
 from typing import Any
 
 from .payloads import check, describe_image, encode_image, read_image
+from .routes import path
 from .session import ServiceSession
 
 
@@ -87,8 +88,8 @@ class MonitoringClient:
         """
         if self.validate:
             check("monitoring-prediction-request", payload, self.deployment_type)
-        path = f"/api/deployment/{self.deployment_id}/predictions"
-        return self.session.request("POST", path, 201, data=json.dumps(payload)).json()
+        route = path("monitorPrediction", id=self.deployment_id)
+        return self.session.request("POST", route, 201, data=json.dumps(payload)).json()
 
     def shadow(
         self, prediction_id: str, shadow_raw_predictions: dict, shadow_latency: float
@@ -100,12 +101,13 @@ class MonitoringClient:
         }
         if self.validate:
             check("shadow-request", body, self.deployment_type)
-        path = f"/api/prediction/{prediction_id}/shadow"
-        return self.session.request("POST", path, 201, data=json.dumps(body)).json()
+        route = path("shadowPrediction", prediction_id=prediction_id)
+        return self.session.request("POST", route, 201, data=json.dumps(body)).json()
 
     def deployment(self) -> dict:
         """GET /api/deployment/{id} -> deployment-info-response.json."""
-        return self.session.request("GET", f"/api/deployment/{self.deployment_id}", 200).json()
+        route = path("deploymentInfo", id=self.deployment_id)
+        return self.session.request("GET", route, 200).json()
 
     def stats(
         self,
@@ -134,6 +136,6 @@ class MonitoringClient:
         params += [(key, value) for key, value in single.items() if value is not None]
         for key, values in (("includes", includes), ("excludes", excludes), ("tags", tags)):
             params += [(key, value) for value in values or []]
-        route = "predictions/stats" if predictions_route else "stats"
-        path = f"/api/deployment/{self.deployment_id}/{route}"
-        return self.session.request("GET", path, 200, params=params).json()
+        operation = "predictionStats" if predictions_route else "deploymentStats"
+        route = path(operation, id=self.deployment_id)
+        return self.session.request("GET", route, 200, params=params).json()

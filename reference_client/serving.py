@@ -7,6 +7,7 @@ import os
 from typing import Any
 
 from .payloads import check, read_image
+from .routes import path
 from .session import ServiceSession
 
 
@@ -29,9 +30,8 @@ class ServingClient:
         self.validate = validate
         self.deployment_type = deployment_type
         # The current SDK posts to /api/deployments/{id}/predict; the vendor guide to the singular.
-        self.predict_path = (
-            "/api/deployment/{}/predict" if singular_route else "/api/deployments/{}/predict"
-        ).format(deployment_id)
+        operation = "predictSingular" if singular_route else "predict"
+        self.predict_path = path(operation, id=deployment_id)
 
     def predict(
         self,
@@ -93,7 +93,7 @@ class ServingClient:
             body["custom_metadata"] = custom_metadata
         body["cloud_image"] = cloud_image
         return self._post_json(
-            f"/api/v2/deployments/{self.deployment_id}/predict", "predict-v2-request", body
+            path("predictCloudImage", id=self.deployment_id), "predict-v2-request", body
         )
 
     def predict_shadow(
@@ -101,11 +101,11 @@ class ServingClient:
     ) -> dict:
         """POST /api/v2/deployments/{id}/predict/shadow (predict-shadow-v2-request.json)."""
         body = {"prediction_id": prediction_id, "monitor": monitor, "cloud_image": cloud_image}
-        path = f"/api/v2/deployments/{self.deployment_id}/predict/shadow"
-        return self._post_json(path, "predict-shadow-v2-request", body)
+        route = path("predictShadow", id=self.deployment_id)
+        return self._post_json(route, "predict-shadow-v2-request", body)
 
-    def _post_json(self, path: str, message: str, body: dict) -> dict:
+    def _post_json(self, route: str, message: str, body: dict) -> dict:
         if self.validate:
             check(message, body, self.deployment_type)
-        response = self.session.request("POST", path, 200, data=json.dumps(body))
+        response = self.session.request("POST", route, 200, data=json.dumps(body))
         return response.json()

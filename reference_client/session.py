@@ -19,8 +19,8 @@ from typing import Any
 import requests
 
 from .errors import ServiceError, TransportError, from_response
+from .routes import LOGIN, path
 
-LOGIN_ROUTES = {"serving": "/api/login", "monitoring": "/api/auth/login"}
 RETRY_STATUSES = {429} | set(range(501, 600))
 
 
@@ -67,7 +67,7 @@ class ServiceSession:
     def login(self) -> dict:
         """POST the login route (login-request.json) and keep the token (login-response.json)."""
         body = json.dumps({"api_token": self.api_token, "deployment_id": self.deployment_id})
-        response = self._send("POST", LOGIN_ROUTES[self.service], data=body)
+        response = self._send("POST", path(LOGIN[self.service]), data=body)
         if response.status_code != 200:
             raise from_response(response)
         answer = response.json()

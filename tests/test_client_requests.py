@@ -176,3 +176,11 @@ def test_validation_can_be_turned_off(rsps):
 def test_an_unreadable_image_is_refused(tmp_path):
     with pytest.raises(RequestInvalid, match="not a readable PNG or JPEG"):
         MonitoringClient(HOST, "d", "t").build_payload(b"GIF89a....", RAW, 1)
+
+
+def test_every_path_the_client_calls_is_the_documents():
+    from picsellia_contract.routes import operation
+    from reference_client.routes import ROUTES
+
+    for operation_id, path in ROUTES.items():
+        assert operation(operation_id).path == path, operation_id

@@ -129,6 +129,21 @@ def test_shadow_is_stored_once(client, ids, login):
     assert_error(again, 409, "already_shadowed")
 
 
+def test_a_payload_carrying_its_shadow_counts_as_shadowed(client, ids, login):
+    shadow = {
+        "shadow_raw_predictions": copy.deepcopy(sdk_payload("LINE")["raw_predictions"]),
+        "shadow_latency": 0.3,
+    }
+    payload = {**sdk_payload("LINE"), **shadow}
+    created = monitor(client, ids, login, "LINE", payload).json["id"]
+    headers = login("monitoring", "LINE")
+    assert stored(client, ids, "LINE")[0]["shadow"] == shadow
+    info = client.get(f"/api/deployment/{ids['LINE']}", headers=headers).json
+    assert (info["prediction_count"], info["shadow_prediction_count"]) == (1, 1)
+    again = client.post(f"/api/prediction/{created}/shadow", json=shadow, headers=headers)
+    assert_error(again, 409, "already_shadowed")
+
+
 def test_shadow_of_unknown_prediction_is_404(client, login):
     shadow = {
         "shadow_raw_predictions": {"detection_classes": [], "detection_scores": []},
