@@ -21,6 +21,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .serve import add_serve_arguments  # the server's options live beside the server
 
     add_serve_arguments(commands.add_parser("serve", help="run the mock server"))
+    from .live_check import add_check_live_parser
+
+    add_check_live_parser(commands)
     return parser
 
 
@@ -30,6 +33,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .serve import serve
 
         return serve(args)
+    if args.command == "check-live":
+        return args.run(args)
     return run_validate(args)
 
 
