@@ -17,7 +17,7 @@ import requests
 
 from picsellia_contract import DEPLOYMENT_TYPES
 from picsellia_contract.answers import Comparison, compare_answer, route, success_status
-from picsellia_contract.checks import MONITORABLE_TYPES
+from picsellia_contract.checks import monitorable_types
 from picsellia_contract.own_contract import judge_all
 
 from . import live_payloads, live_report
@@ -188,7 +188,7 @@ class LiveCheck:
             return "the monitoring login gave no jwt"
         if self.deployment_type is None:
             return "the deployment's type is unknown (deployment info gave no known type)"
-        if self.deployment_type not in MONITORABLE_TYPES:
+        if self.deployment_type not in monitorable_types():
             return f"a {self.deployment_type} deployment cannot be monitored"
         return None
 

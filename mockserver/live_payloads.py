@@ -12,7 +12,8 @@ import struct
 import zlib
 
 from picsellia_contract import load_schema, validate
-from picsellia_contract.checks import MONITORABLE_TYPES, type_schema_name
+from picsellia_contract.checks import monitorable_types
+from picsellia_contract.geometry import type_schema_name
 from picsellia_contract.images import image_size, sniff_content_type
 
 SOURCE = "picsellia-contract-kit check-live"
@@ -42,7 +43,7 @@ def empty_prediction(deployment_type: str) -> dict[str, list]:
 
     ValueError for a type that cannot be monitored (it has no raw predictions schema).
     """
-    if deployment_type not in MONITORABLE_TYPES:
+    if deployment_type not in monitorable_types():
         raise ValueError(f"a {deployment_type} deployment cannot be monitored")
     schema = load_schema(type_schema_name(deployment_type))
     return {key: [] for key in schema["required"]}
