@@ -27,6 +27,13 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
+def _finite(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f"the number {text[:20]} is too large for a double")
+    return number
+
+
 def read_json(request: Request) -> Any:
     """The body parsed as JSON, or a 400 invalid_json."""
     data = request.get_data(cache=True)
@@ -40,7 +47,7 @@ def read_json(request: Request) -> Any:
         message = f"the body nests arrays and objects more than {MAX_JSON_DEPTH} levels deep"
         raise ApiError("invalid_json", message)
     try:
-        return json.loads(text, parse_constant=_refuse_constant)
+        return json.loads(text, parse_constant=_refuse_constant, parse_float=_finite)
     except ValueError as exc:
         raise ApiError("invalid_json", f"the body is not JSON: {exc}") from None
 

@@ -9,8 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from picsellia_contract import validate, validator_for
-from picsellia_contract.registry import _fast_validator
+from picsellia_contract import validate
 
 from . import strategies as s
 
@@ -121,16 +120,3 @@ def test_validation_never_changes_the_payload(payload):
     before = copy.deepcopy(payload)
     validate("monitoring-prediction-request", payload, deployment_type="OBJECT_DETECTION")
     assert payload == before
-
-
-@given(
-    s.monitoring_payloads(),
-    st.sampled_from(REQUIRED + ["image", "tags", "raw_predictions"]),
-    st.data(),
-)
-def test_fast_and_full_validators_agree_on_mutated_payloads(payload, key, data):
-    payload[key] = data.draw(
-        st.none() | st.integers() | st.text(max_size=5) | st.lists(st.integers(), max_size=3)
-    )
-    fast = _fast_validator("monitoring-prediction-request.json").is_valid(payload)
-    assert fast == validator_for("monitoring-prediction-request").is_valid(payload)
