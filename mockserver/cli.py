@@ -22,8 +22,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_serve_arguments(commands.add_parser("serve", help="run the mock server"))
     from .live_check import add_check_live_parser
+    from .vectors import add_vectors_parser
 
     add_check_live_parser(commands)
+    add_vectors_parser(commands)
     return parser
 
 
@@ -35,6 +37,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return serve(args)
     if args.command == "check-live":
         return args.run(args)
+    if args.command == "vectors":
+        from .vectors import run_vectors
+
+        return run_vectors(args)
     return run_validate(args)
 
 

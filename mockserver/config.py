@@ -22,7 +22,13 @@ from picsellia_contract.checks import monitorable_types
 
 DEMO_API_TOKEN = "demo-api-token"
 DEMO_LABELS = ["car", "truck", "bus", "person", "bicycle"]
-TOP_LEVEL_KEYS = {"jwt_lifetime_seconds", "max_body_bytes", "reject_duplicates", "deployments"}
+TOP_LEVEL_KEYS = {
+    "jwt_lifetime_seconds",
+    "max_body_bytes",
+    "reject_duplicates",
+    "demo_deployments",
+    "deployments",
+}
 DEPLOYMENT_KEYS = {"id", "name", "type", "labels", "api_tokens"}
 
 
@@ -87,8 +93,16 @@ def load_config_file(path: str | Path, base: Config | None = None) -> Config:
         if not isinstance(data["reject_duplicates"], bool):
             raise ConfigError(f"{where}: key 'reject_duplicates' must be true or false")
         config.reject_duplicates = data["reject_duplicates"]
+    keep_demo = data.get("demo_deployments", False)
+    if not isinstance(keep_demo, bool):
+        raise ConfigError(f"{where}: key 'demo_deployments' must be true or false")
     if "deployments" in data:
-        config.deployments = _deployments(data["deployments"], where)
+        configured = _deployments(data["deployments"], where)
+        if keep_demo:
+            for ident in sorted(set(configured) & set(config.deployments)):
+                raise ConfigError(f"{where}: deployment {ident!r} repeats a demo deployment's id")
+            configured = {**config.deployments, **configured}
+        config.deployments = configured
     return config
 
 

@@ -7,7 +7,7 @@ import pytest
 from mockserver.app import create_app
 from mockserver.config import Config
 
-from .helpers import assert_error
+from .helpers import assert_error, sdk_payload
 
 
 @pytest.mark.parametrize(
@@ -62,3 +62,27 @@ def test_unexpected_failure_is_a_500_without_traceback(app, client, monkeypatch)
     monkeypatch.setattr(monitoring, "authorize", boom)
     body = assert_error(client.get("/api/deployment/x"), 500, "internal_error")
     assert "secret detail" not in body["message"] and "Traceback" not in body["message"]
+
+
+def test_the_error_schemas_examples_are_what_the_server_sends(client, ids):
+    from picsellia_contract import load_schema
+
+    examples = {e["problems"][0]["code"]: e for e in load_schema("error").get("examples", [])}
+    payload = {k: v for k, v in sdk_payload("POINT").items() if k != "filename"}
+    login = client.post(
+        "/api/auth/login", json={"api_token": "demo-api-token", "deployment_id": ids["POINT"]}
+    )
+    headers = {"Authorization": "Bearer " + login.json["jwt"]}
+    answer = client.post(
+        f"/api/deployment/{ids['POINT']}/predictions", json=payload, headers=headers
+    )
+    sent = answer.json
+    example = examples["missing_property"]
+    assert (sent["type"], sent["title"], sent["status"]) == (
+        example["type"],
+        example["title"],
+        example["status"],
+    )
+    client.post("/__admin/clock", json={"advance_seconds": 7200})
+    expired = client.get(f"/api/deployment/{ids['POINT']}", headers=headers).json
+    assert expired == examples["token_expired"]

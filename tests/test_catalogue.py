@@ -6,6 +6,8 @@ import json
 import re
 from pathlib import Path
 
+from jsonschema import Draft202012Validator
+
 from picsellia_contract import error_catalogue
 from picsellia_contract.problems import FALLBACK_CODE, KEYWORD_CODES
 
@@ -34,17 +36,37 @@ def test_catalogue_lists_no_code_that_nothing_emits():
     assert set(error_catalogue()) - emitted_codes() == set()
 
 
-def test_catalogue_entries_are_complete():
+def test_catalogue_matches_its_schema():
     document = json.loads((ROOT / "schemas" / "error-codes.json").read_text())
+    schema = json.loads((ROOT / "schemas" / "meta" / "error-codes.schema.json").read_text())
+    assert list(Draft202012Validator(schema).iter_errors(document)) == []
     codes = [entry["code"] for entry in document["codes"]]
     assert len(codes) == len(set(codes))
-    for entry in document["codes"]:
-        assert set(entry) == {"code", "status", "severity", "source", "description"}
-        assert re.fullmatch(r"[a-z][a-z0-9_]*", entry["code"])
-        assert entry["status"] is None or 400 <= entry["status"] <= 599
-        assert entry["severity"] in ("error", "warning")
-        assert entry["source"] in ("contract", "server")
-        assert entry["description"].endswith(".")
+
+
+def annotations(node, found):
+    """Every (keyword, value) of an x- keyword anywhere in a schema."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key.startswith("x-"):
+                found.append((key, value))
+            annotations(value, found)
+    elif isinstance(node, list):
+        for item in node:
+            annotations(item, found)
+    return found
+
+
+def test_every_annotation_keyword_is_in_the_vocabulary_and_fits_it():
+    vocabulary = json.loads((ROOT / "schemas" / "meta" / "vocabulary.json").read_text())
+    keywords = vocabulary["keywords"]
+    used = set()
+    for path in sorted((ROOT / "schemas").glob("*.json")):
+        for key, value in annotations(json.loads(path.read_text()), []):
+            assert key in keywords, (path.name, key)
+            assert list(Draft202012Validator(keywords[key]["schema"]).iter_errors(value)) == []
+            used.add(key)
+    assert {"x-error-code", "x-checks", "x-geometry", "x-deployment-type"} <= used
 
 
 def test_warnings_are_contract_codes():

@@ -15,6 +15,8 @@ from mockserver.config import demo_deployments
 
 from .helpers import sdk_payload
 
+pytestmark = pytest.mark.slow  # a live server (or several): CI still runs these
+
 CLIENTS, POSTS = 4, 100
 
 

@@ -18,6 +18,8 @@ from schemathesis.checks import negative_data_rejection, positive_data_acceptanc
 
 from picsellia_contract.openapi import bundled_openapi
 
+pytestmark = pytest.mark.slow  # a live server (or several): CI still runs these
+
 schema = schemathesis.openapi.from_dict(bundled_openapi())
 
 

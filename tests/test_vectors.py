@@ -102,3 +102,47 @@ def test_vector(group, test):
     expected = sorted((p["code"], p["pointer"]) for p in test.get("problems", []))
     assert found == expected, [p.message for p in problems]
     assert is_valid(problems) is test["valid"]
+
+
+def test_valid_monitoring_vectors_sent_over_http_have_unique_filenames():
+    names = [
+        test["data"]["filename"]
+        for _, group, test in CASES
+        if (group["http"] or {}).get("operation") == "monitorPrediction" and test["valid"]
+    ]
+    assert len(names) >= 40
+    assert [n for n, k in Counter(names).items() if k > 1] == []
+
+
+def test_http_vectors_name_a_real_operation_and_a_catalogued_status():
+    from picsellia_contract.routes import operation
+
+    for _, group, test in CASES:
+        if group["http"] is None:
+            continue
+        operation(group["http"]["operation"])
+        config = group["http"].get("config")
+        assert config is None or (VECTOR_DIR / config).is_file()
+        if test["http_status"] is not None and not test["valid"]:
+            codes = {p["code"] for p in test["problems"]}
+            assert test["http_status"] in {error_catalogue()[c]["status"] for c in codes}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("strict", [False, True], ids=["default", "strict"])
+def test_every_http_vector_agrees_with_a_live_mock(tmp_path, capsys, strict):
+    from mockserver.cli import main
+    from mockserver.config import load_config_file
+    from mockserver.pytest_plugin import LiveMock
+
+    config = load_config_file(VECTOR_DIR / "mock-config.toml")
+    config.db_path, config.strict = str(tmp_path / "db"), strict
+    server = LiveMock(config).start()
+    try:
+        code = main(["vectors", "--url", server.base_url])
+    finally:
+        server.stop()
+    out = capsys.readouterr().out
+    assert code == 0, out
+    summary = re.search(r"(\d+) agree, 0 disagree", out)
+    assert summary and int(summary.group(1)) >= (9 if strict else 150), out
