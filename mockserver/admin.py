@@ -29,7 +29,7 @@ def health():
         "status": "ok",
         "version": __version__,
         "deployments": len(ctx.config.deployments),
-        "strict": ctx.config.strict,
+        "strict": ctx.strict,
         "clock_offset_seconds": ctx.store.clock_offset(),
     }
     return answer(body)
@@ -115,6 +115,15 @@ def clock():
     return answer({"now": ctx.store.now(), "offset_seconds": offset})
 
 
+def strict():
+    """admin-strict.json -> admin-strict.json: warnings are refused (true) or not, until reset."""
+    ctx = request_context()
+    body = read_json(request)
+    ctx.check("admin-strict", body)
+    ctx.store.set_strict(body["strict"])
+    return answer({"strict": body["strict"]})
+
+
 def add_fault():
     """admin-fault-request.json -> 201 admin-faults-response.json."""
     ctx = request_context()
@@ -146,6 +155,7 @@ add_views(
         "adminValidate": validate,
         "adminReset": reset,
         "adminClock": clock,
+        "adminStrict": strict,
         "adminAddFault": add_fault,
         "adminClearFaults": clear_faults,
     },

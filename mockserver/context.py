@@ -27,6 +27,7 @@ class Context:
     store: Store
     now: float  # the server's clock (moved by POST /__admin/clock), read once per request
     secret: str  # the JWT signing key, kept in the database so that every worker shares it
+    strict: bool  # --strict, unless POST /__admin/strict changed it
 
     def check(self, message: str, instance: Any, deployment: Deployment | None = None) -> Checked:
         """Validate against the contract: a 422 ``ApiError`` on errors; else the warnings (and
@@ -35,7 +36,7 @@ class Context:
             message,
             instance,
             deployment_type=deployment.type if deployment else None,
-            strict=self.config.strict,
+            strict=self.strict,
             now=self.now,
         )
         if not is_valid(checked.problems):
@@ -55,4 +56,5 @@ def request_context() -> Context:
         local.connection = connect(current_app.config["MOCK_DB"])
     store = Store(local.connection)
     config, secret = current_app.config["MOCK"], current_app.config["MOCK_SECRET"]
-    return Context(config, store, store.now(), secret)
+    now, strict = store.settings()
+    return Context(config, store, now, secret, config.strict if strict is None else strict)

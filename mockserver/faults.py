@@ -73,6 +73,8 @@ def apply_fault(ctx: Context, request: Request) -> None:
     fault = ctx.store.take_fault(route.path, request.method, target)
     if fault is None:
         return
+    if fault["advance_clock_seconds"]:  # the token the request carries may expire here
+        ctx.store.advance_clock(fault["advance_clock_seconds"])
     if fault["delay_ms"]:
         time.sleep(fault["delay_ms"] / 1000)
     if fault["status"] is not None:
@@ -91,5 +93,15 @@ def apply_fault(ctx: Context, request: Request) -> None:
 
 def as_listed(row) -> dict[str, Any]:
     """An armed fault for the admin API (admin-faults-response.json)."""
-    keys = ("id", "route", "method", "status", "remaining", "delay_ms", "retry_after", "target")
+    keys = (
+        "id",
+        "route",
+        "method",
+        "status",
+        "remaining",
+        "delay_ms",
+        "retry_after",
+        "advance_clock_seconds",
+        "target",
+    )
     return {key: row[key] for key in keys}

@@ -51,6 +51,7 @@ CREATE TABLE IF NOT EXISTS faults (
     remaining INTEGER NOT NULL,
     delay_ms INTEGER NOT NULL,
     retry_after INTEGER,
+    advance_clock_seconds REAL NOT NULL,
     target TEXT
 );
 """
@@ -81,6 +82,7 @@ def initialise(path: str) -> str:
         key = secrets.token_hex(32)
         connection.execute("INSERT OR IGNORE INTO meta VALUES ('jwt_secret', ?)", (key,))
         connection.execute("INSERT OR IGNORE INTO meta VALUES ('clock_offset', '0')")
+        connection.execute("INSERT OR IGNORE INTO meta VALUES ('strict', '')")
         return Store(connection).meta("jwt_secret")
     finally:
         connection.close()
@@ -101,6 +103,20 @@ class Store:
 
     def now(self) -> float:
         return time.time() + self.clock_offset()
+
+    def settings(self) -> tuple[float, bool | None]:
+        """(the clock as moved by the admin API, strict mode as set by it or None), at once."""
+        rows = dict(
+            self.db.execute(
+                "SELECT key, value FROM meta WHERE key IN ('clock_offset', 'strict')"
+            ).fetchall()
+        )
+        strict = {"": None, "1": True, "0": False}[rows.get("strict", "")]
+        return time.time() + float(rows["clock_offset"]), strict
+
+    def set_strict(self, strict: bool | None) -> None:
+        value = "" if strict is None else "1" if strict else "0"
+        self.db.execute("UPDATE meta SET value = ? WHERE key = 'strict'", (value,))
 
     def advance_clock(self, seconds: float) -> float:
         self.db.execute(
@@ -187,8 +203,9 @@ class Store:
     # faults
     def add_fault(self, fault: dict[str, Any]) -> None:
         self.db.execute(
-            "INSERT INTO faults (route, method, status, remaining, delay_ms, retry_after, target) "
-            "VALUES (:route, :method, :status, :times, :delay_ms, :retry_after, :target)",
+            "INSERT INTO faults (route, method, status, remaining, delay_ms, retry_after, "
+            "advance_clock_seconds, target) VALUES (:route, :method, :status, :times, "
+            ":delay_ms, :retry_after, :advance_clock_seconds, :target)",
             fault,
         )
 
@@ -222,4 +239,5 @@ class Store:
         for table in ("predictions", "journal", "faults"):
             self.db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
         self.db.execute("UPDATE meta SET value = '0' WHERE key = 'clock_offset'")
+        self.db.execute("UPDATE meta SET value = '' WHERE key = 'strict'")
         self.db.execute("COMMIT")

@@ -167,3 +167,50 @@ def test_faults_are_listed_and_cleared(client):
 )
 def test_bad_fault_requests_are_422(client, fault, code, pointer):
     assert_error(client.post("/__admin/faults", json=fault), 422, code, pointer)
+
+
+def test_strict_mode_can_be_turned_on_until_reset(client, ids, login):
+    payload = sdk_payload("POINT")
+    payload["raw_predictions"]["detection_scores"] = [1.5] * len(
+        payload["raw_predictions"]["detection_classes"]
+    )
+    url = f"/api/deployment/{ids['POINT']}/predictions"
+    assert client.post("/__admin/strict", json={"strict": True}).json == {"strict": True}
+    assert client.get("/__admin/health").json["strict"] is True
+    assert_error(
+        client.post(url, json=payload, headers=login("monitoring", "POINT")),
+        422,
+        "score_out_of_range",
+    )
+    client.post("/__admin/reset", json={})
+    assert client.get("/__admin/health").json["strict"] is False
+    assert client.post(url, json=payload, headers=login("monitoring", "POINT")).status_code == 201
+
+
+def test_a_fault_can_move_the_clock_so_the_token_expires_on_that_call(client, ids, login):
+    headers = login("monitoring", "MASK")
+    fault = {"route": "/api/deployment/{id}", "method": "GET", "advance_clock_seconds": 7200}
+    assert (
+        client.post("/__admin/faults", json=fault).json["faults"][0]["advance_clock_seconds"]
+        == 7200
+    )
+    url = f"/api/deployment/{ids['MASK']}"
+    assert_error(client.get(url, headers=headers), 401, "token_expired")
+    assert client.get(url, headers=login("monitoring", "MASK")).status_code == 200
+
+
+def test_a_fault_on_one_deployment_leaves_the_others_alone(client, ids, login):
+    fault = {"route": f"/api/deployment/{ids['LINE']}", "status": 503, "times": 5}
+    assert client.post("/__admin/faults", json=fault).json["faults"][0]["target"] == ids["LINE"]
+    assert (
+        client.get(
+            f"/api/deployment/{ids['MASK']}", headers=login("monitoring", "MASK")
+        ).status_code
+        == 200
+    )
+    assert (
+        client.get(
+            f"/api/deployment/{ids['LINE']}", headers=login("monitoring", "LINE")
+        ).status_code
+        == 503
+    )

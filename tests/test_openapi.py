@@ -30,6 +30,7 @@ ROUTES = {
     ("get", "/__admin/predictions/{prediction_id}/image"),
     ("post", "/__admin/reset"),
     ("post", "/__admin/clock"),
+    ("post", "/__admin/strict"),
     ("post", "/__admin/faults"),
     ("delete", "/__admin/faults"),
 }
