@@ -21,11 +21,13 @@ def build_parser() -> argparse.ArgumentParser:
     from .serve import add_serve_arguments  # the server's options live beside the server
 
     add_serve_arguments(commands.add_parser("serve", help="run the mock server"))
+    from .conformance.report import add_conformance_parser
     from .live_check import add_check_live_parser
     from .vectors import add_vectors_parser
 
     add_check_live_parser(commands)
     add_vectors_parser(commands)
+    add_conformance_parser(commands)
     return parser
 
 
@@ -37,6 +39,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return serve(args)
     if args.command == "check-live":
         return args.run(args)
+    if args.command == "conformance":
+        from .conformance.report import run_conformance
+
+        return run_conformance(args)
     if args.command == "vectors":
         from .vectors import run_vectors
 

@@ -27,7 +27,11 @@ class RequestInvalid(PicselliaError):
 
 
 class TransportError(PicselliaError):
-    """The service could not be reached, or did not answer in time."""
+    """The service could not be reached, or did not answer in time (``timed_out``)."""
+
+    def __init__(self, message: str, timed_out: bool = False) -> None:
+        super().__init__(message)
+        self.timed_out = timed_out
 
 
 class ServiceError(PicselliaError):

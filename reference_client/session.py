@@ -112,7 +112,8 @@ class ServiceSession:
                     timeout=self.timeout,
                 )
             except requests.Timeout as exc:
-                raise TransportError(f"{method} {path}: no answer in time ({exc})") from exc
+                message = f"{method} {path}: no answer in time ({exc})"
+                raise TransportError(message, timed_out=True) from exc
             except requests.ConnectionError as exc:
                 raise TransportError(f"{method} {path}: cannot connect ({exc})") from exc
             if response.status_code not in RETRY_STATUSES or attempt == self.max_retries:

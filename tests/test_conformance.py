@@ -1,0 +1,198 @@
+"""The conformance suite: its scenarios, the two adapters shipped that pass them all, and the
+mutants of the reference adapter that each fail exactly the scenarios naming the rule they
+break."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import textwrap
+from collections import Counter
+from xml.etree import ElementTree
+
+import pytest
+
+from mockserver.cli import main
+from mockserver.conformance.scenarios import load_scenarios
+
+SCENARIOS = load_scenarios()
+
+# Each mutant of the reference adapter: the code patching it, and the rules it breaks.
+MUTANTS = {
+    "retries off": (
+        "session.RETRY_STATUSES = set()",
+        {"retry_server_errors", "retry_429", "honour_retry_after", "bounded_retries"},
+    ),
+    "re-login off": (
+        """
+        original = session.ServiceSession.request
+        def request(self, method, path, expect, **kw):
+            if self.jwt is None:
+                self.login()
+            response = self._send(method, path, kw.get("data"), kw.get("files"),
+                                  kw.get("params"), session.BearerAuth(self.jwt))
+            if response.status_code != expect:
+                raise session.from_response(response)
+            return response
+        session.ServiceSession.request = request
+        """,
+        {"relogin_on_401"},
+    ),
+    "a login before every call": (
+        """
+        original = session.ServiceSession.request
+        def request(self, *args, **kw):
+            self.jwt = None
+            return original(self, *args, **kw)
+        session.ServiceSession.request = request
+        """,
+        {"reuse_token"},
+    ),
+    "true instead of True": (
+        """
+        original = session.ServiceSession._send
+        def send(self, method, path, data=None, *args, **kw):
+            if isinstance(data, list):
+                data = [(k, v.lower() if v in ("True", "False") else v) for k, v in data]
+            return original(self, method, path, data, *args, **kw)
+        session.ServiceSession._send = send
+        """,
+        {"python_booleans"},
+    ),
+    "empty lists dropped": (
+        """
+        import json
+        def strip(value):
+            if isinstance(value, dict):
+                return {k: strip(v) for k, v in value.items() if v != []}
+            return value
+        original = session.ServiceSession._send
+        def send(self, method, path, data=None, *args, **kw):
+            if isinstance(data, str) and data.startswith("{"):
+                data = json.dumps(strip(json.loads(data)))
+            return original(self, method, path, data, *args, **kw)
+        session.ServiceSession._send = send
+        """,
+        {"empty_lists"},
+    ),
+    "a 422 (any 4xx but 401) retried": (
+        "session.RETRY_STATUSES = session.RETRY_STATUSES | (set(range(400, 500)) - {401})",
+        {"no_retry_client_errors"},
+    ),
+    "Retry-After ignored": (
+        "session.ServiceSession._wait = lambda self, response, attempt: 0.0",
+        {"honour_retry_after"},
+    ),
+}
+
+
+def run(adapter: str, tmp_path, *extra: str) -> tuple[int, dict]:
+    report = tmp_path / "report.json"
+    code = main(["conformance", "--adapter", adapter, "--json", str(report), *extra])
+    return code, json.loads(report.read_text()) if report.exists() else {}
+
+
+def mutant_adapter(tmp_path, patch: str) -> str:
+    script = tmp_path / "mutant_adapter.py"
+    body = textwrap.indent(textwrap.dedent(patch).strip(), "")
+    script.write_text(
+        "import sys\nfrom reference_client import session\n"
+        + body
+        + "\nfrom reference_client.adapter import main\nsys.exit(main())\n"
+    )
+    return f"{sys.executable} {script}"
+
+
+def test_scenarios_cover_what_a_client_must_get_right():
+    assert len(SCENARIOS) >= 30
+    levels = Counter(s["level"] for s in SCENARIOS)
+    assert levels["required"] >= 20 and levels["recommended"] >= 5
+    types = {s["deployment_type"] for s in SCENARIOS if s["calls"][0]["operation"] == "monitor"}
+    assert types >= {
+        "CLASSIFICATION",
+        "OBJECT_DETECTION",
+        "SEGMENTATION",
+        "POINT",
+        "KEYPOINT",
+        "LINE",
+        "MASK",
+    }
+    operations = {c["operation"] for s in SCENARIOS for c in s["calls"]}
+    assert operations == {
+        "predict",
+        "predict_cloud_image",
+        "predict_shadow",
+        "monitor",
+        "shadow",
+        "deployment_info",
+        "stats",
+    }
+    rules = {rule for s in SCENARIOS for rule in s["rules"]}
+    for _, broken in MUTANTS.values():
+        assert broken <= rules
+
+
+@pytest.mark.slow
+def test_the_reference_adapter_passes_every_scenario(tmp_path, capsys):
+    junit = tmp_path / "junit.xml"
+    code, report = run("reference", tmp_path, "--junit", str(junit))
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert report["failed"] == 0 and report["passed"] == len(SCENARIOS)
+    suites = ElementTree.parse(junit).getroot()
+    assert sum(int(s.get("tests")) for s in suites) == len(SCENARIOS)
+    assert "required (" in out and f"{len(SCENARIOS)} passed, 0 failed" in out
+
+
+@pytest.mark.slow
+def test_the_node_port_passes_every_scenario(tmp_path, capsys):
+    node = shutil.which("node")
+    assert node, "Node.js 20 is needed for the Node port's conformance run"
+    code, report = run(f"{node} examples/node/adapter.js", tmp_path)
+    assert code == 0, capsys.readouterr().out
+    assert report["passed"] == len(SCENARIOS)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", list(MUTANTS))
+def test_a_mutant_fails_exactly_the_scenarios_naming_the_rule_it_breaks(tmp_path, name):
+    patch, broken = MUTANTS[name]
+    code, report = run(mutant_adapter(tmp_path, patch), tmp_path)
+    failed = {s["name"] for s in report["scenarios"] if not s["passed"]}
+    expected = {s["name"] for s in SCENARIOS if broken & set(s["rules"])}
+    assert code == 1
+    assert failed == expected, {
+        s["name"]: s["failure"] for s in report["scenarios"] if not s["passed"]
+    }
+
+
+def test_an_adapter_that_crashes_fails_its_scenarios_with_its_stderr(tmp_path, capsys):
+    script = tmp_path / "crash.py"
+    script.write_text("import sys\nsys.stderr.write('boom: no client here\\n')\nsys.exit(3)\n")
+    code, report = run(f"{sys.executable} {script}", tmp_path, "--only", "deployment-*")
+    out = capsys.readouterr().out
+    assert code == 1 and report["failed"] == 1
+    assert "exited with status 3" in out and "boom: no client here" in out
+
+
+def test_an_adapter_that_hangs_fails_and_the_run_goes_on(tmp_path, capsys):
+    script = tmp_path / "hang.py"
+    script.write_text("import time\ntime.sleep(30)\n")
+    code, report = run(
+        f"{sys.executable} {script}", tmp_path, "--only", "monitor-p*", "--adapter-timeout", "1"
+    )
+    assert code == 1 and report["failed"] == len(report["scenarios"]) == 2
+    assert "did not finish within 1 s" in capsys.readouterr().out
+
+
+def test_an_adapter_printing_no_json_fails_clearly(tmp_path, capsys):
+    script = tmp_path / "chatty.py"
+    script.write_text("print('hello')\n")
+    code, _ = run(f"{sys.executable} {script}", tmp_path, "--only", "deployment-info")
+    assert code == 1 and "printed no JSON outcome (got: hello)" in capsys.readouterr().out
+
+
+def test_no_scenario_matching_is_a_usage_error(tmp_path, capsys):
+    assert main(["conformance", "--adapter", "reference", "--only", "nothing-*"]) == 2
+    assert "no scenario matches" in capsys.readouterr().err
