@@ -1,0 +1,127 @@
+// Draws a prediction's instances. Where they are and how they are laid out is read from the
+// contract's geometry table (the x-geometry annotation of each raw-predictions schema, served
+// with the page): the key holding one entry per instance, the shape, the names of a
+// coordinate tuple's values and how many list levels lie between an instance and a tuple.
+// Nothing here names a key of raw_predictions but the per-instance lists every type shares.
+import { classColour, el, svg } from "./dom.js";
+
+// The contract's shape names -> the data-kind of what is drawn.
+const KINDS = {
+  box: "box",
+  polygon: "polygon",
+  point: "point",
+  keypoints: "keypoint",
+  polyline: "line",
+  mask: "mask",
+};
+
+// The geometries present in ``raw``: the deployment type's own first, then any other key of
+// the table that the prediction also carries (boxes beside keypoints or polygons).
+export function geometriesFor(table, type, raw) {
+  const own = table.find((g) => g.deployment_type === type);
+  const found = new Map();
+  for (const g of own ? [own, ...table] : table) {
+    if (!found.has(g.key) && Array.isArray(raw[g.key])) found.set(g.key, g);
+  }
+  return [...found.values()];
+}
+
+// The coordinate tuples of one instance, ``nesting`` list levels below it.
+function tuplesOf(instance, nesting) {
+  if (nesting <= 1) return [instance];
+  return Array.isArray(instance) ? instance.flatMap((item) => tuplesOf(item, nesting - 1)) : [];
+}
+
+// A tuple as {name: value}, its names read from the contract (a box is [y1, x1, y2, x2]).
+function named(tuple, names) {
+  if (!Array.isArray(tuple) || !tuple.every(Number.isFinite)) return null;
+  return Object.fromEntries(names.map((name, i) => [name, tuple[i]]));
+}
+
+export function describe(raw, labels, index) {
+  const cls = (raw.detection_classes || [])[index];
+  const score = (raw.detection_scores || [])[index];
+  const text = (raw.detection_texts || [])[index];
+  const label = Number.isInteger(cls) && cls < labels.length ? labels[cls] : `class ${cls}`;
+  const parts = [label];
+  if (Number.isFinite(score)) parts.push(score.toFixed(2));
+  if (text) parts.push(`“${text}”`);
+  return { cls, label: parts.join(" "), colour: classColour(cls) };
+}
+
+// Draws every instance of ``geometry`` into ``layer`` (SVG) or ``badges`` (HTML, for shapes
+// the contract leaves opaque). Returns the [x, y] of every drawn coordinate.
+export function drawGeometry(geometry, raw, labels, layer, badges, unit) {
+  const kind = KINDS[geometry.shape];
+  const drawn = [];
+  raw[geometry.key].forEach((instance, index) => {
+    const who = describe(raw, labels, index);
+    const common = {
+      "data-kind": kind,
+      "data-index": index,
+      "data-key": geometry.key,
+      style: `--c: ${who.colour}`,
+    };
+    if (geometry.coordinates === null || kind === undefined) {
+      const shown = typeof instance === "string" ? instance : JSON.stringify(instance);
+      const badge = el("span", { ...common, "data-kind": kind || geometry.shape, class: "badge shape", title: shown },
+        el("b", {}, who.label), el("code", {}, shown.length > 48 ? `${shown.slice(0, 48)}…` : shown));
+      badges.append(badge);
+      return;
+    }
+    const points = tuplesOf(instance, geometry.nesting)
+      .map((t) => named(t, geometry.coordinates))
+      .filter(Boolean);
+    if (!points.length) return;
+    const group = svg("g", { class: "instance", "data-index": index, style: `--c: ${who.colour}` });
+    const tip = `${who.label} · ${geometry.key}[${index}] = ${JSON.stringify(instance)}`;
+    let anchor;
+    if (kind === "box") {
+      const { x1, y1, x2, y2 } = points[0];
+      const [left, top] = [Math.min(x1, x2), Math.min(y1, y2)];
+      group.append(svg("rect", { ...common, class: "shape", x: left, y: top,
+        width: Math.abs(x2 - x1), height: Math.abs(y2 - y1) }, svg("title", {}, tip)));
+      drawn.push([x1, y1], [x2, y2]);
+      anchor = [left, top];
+    } else if (kind === "polygon" || kind === "line") {
+      const list = points.map((p) => `${p.x},${p.y}`).join(" ");
+      const tag = kind === "polygon" ? "polygon" : "polyline";
+      group.append(svg(tag, { ...common, class: "shape", points: list }, svg("title", {}, tip)));
+      points.forEach((p) => drawn.push([p.x, p.y]));
+      anchor = [Math.min(...points.map((p) => p.x)), Math.min(...points.map((p) => p.y))];
+    } else {
+      // points and keypoints: one dot per tuple; a keypoint keeps its vertex and visibility
+      points.forEach((p, vertex) => {
+        const extra = kind === "keypoint" ? { "data-vertex": vertex, "data-visibility": p.visibility } : {};
+        const css = kind === "keypoint" ? `shape dot vis-${p.visibility}` : "shape dot";
+        group.append(svg("circle", { ...common, ...extra, class: css, cx: p.x, cy: p.y, r: unit * 1.5 },
+          svg("title", {}, kind === "keypoint" ? `${tip} · vertex ${vertex}, visibility ${p.visibility}` : tip)));
+        drawn.push([p.x, p.y]);
+      });
+      if (kind === "keypoint" && points.length > 1) {
+        const list = points.map((p) => `${p.x},${p.y}`).join(" ");
+        group.prepend(svg("polyline", { class: "skeleton", points: list }));
+      }
+      anchor = [points[0].x + unit * 1.6, points[0].y];
+    }
+    group.append(tag(anchor, who.label, unit));
+    layer.append(group);
+  });
+  return drawn;
+}
+
+// The label of an instance, above its anchor point (inside when there is no room above).
+function tag([x, y], text, unit) {
+  const size = unit * 3.2;
+  const above = y - size * 0.35;
+  return svg("text", { class: "tag", x, y: above > size ? above : y + size, "font-size": size }, text);
+}
+
+// Classification: one badge per class, named from the deployment's labels.
+export function drawLabels(raw, labels, badges) {
+  (raw.detection_classes || []).forEach((_, index) => {
+    const who = describe(raw, labels, index);
+    badges.append(el("span", { class: "badge label", "data-kind": "label", "data-index": index,
+      style: `--c: ${who.colour}` }, who.label));
+  });
+}

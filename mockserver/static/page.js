@@ -1,0 +1,119 @@
+// The page: reads what the server embedded (deployments, the contract's geometry table), then
+// polls the journal and the stored predictions and redraws what changed. Every request stays on
+// this origin; state-changing calls send Content-Type: application/json.
+import { predictionCard } from "./card.js";
+import { copyText } from "./dom.js";
+import { renderJournal, statusMatches } from "./journal.js";
+
+const POLL_MS = 1500;
+const JOURNAL_LIMIT = 200;
+
+const data = JSON.parse(document.getElementById("mock-data").textContent);
+const deployments = Object.fromEntries(data.deployments.map((d) => [d.id, d]));
+const names = Object.fromEntries(data.deployments.map((d) => [d.id, d.name || d.id]));
+const $ = (selector) => document.querySelector(selector);
+const controls = { deployment: $("#filter-deployment"), status: $("#filter-status"), warned: $("#filter-warned") };
+const state = { journal: "", gallery: "", open: new Set(), timer: null };
+
+function filters() {
+  return {
+    deployment: data.deployment_id || (controls.deployment ? controls.deployment.value : ""),
+    status: controls.status.value,
+    warned: controls.warned.checked,
+  };
+}
+
+async function getJSON(url) {
+  const response = await fetch(url, { headers: { Accept: "application/json" } });
+  if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+  return response.json();
+}
+
+export async function refresh() {
+  const f = filters();
+  const only = f.deployment ? `deployment_id=${encodeURIComponent(f.deployment)}` : "";
+  try {
+    const [journal, stored] = await Promise.all([
+      getJSON(`/__admin/requests?limit=${JOURNAL_LIMIT}${only ? `&${only}` : ""}`),
+      getJSON(`/__web/predictions${only ? `?${only}` : ""}`),
+    ]);
+    showJournal(journal.entries.filter((e) => statusMatches(e, f.status)), f);
+    showGallery(stored.predictions.filter((p) => !f.warned || p.problems.length), f);
+    live(true, `updated ${new Date().toLocaleTimeString([], { hour12: false })}`);
+  } catch (error) {
+    live(false, `cannot reach the mock (${error.message})`);
+  }
+}
+
+function showJournal(entries, f) {
+  const key = JSON.stringify([f, entries.map((e) => e.id)]);
+  $("#journal-count").textContent = entries.length;
+  $("#journal-empty").hidden = entries.length > 0;
+  if (key === state.journal) return;
+  state.journal = key;
+  renderJournal($("#entries"), entries, { names, open: state.open });
+}
+
+function showGallery(records, f) {
+  const key = JSON.stringify([f, records.map((r) => [r.id, Boolean(r.shadow)])]);
+  $("#prediction-count").textContent = records.length;
+  $("#gallery-empty").hidden = records.length > 0;
+  if (key === state.gallery) return;
+  state.gallery = key;
+  const cards = records.map((record) =>
+    predictionCard(record, { geometry: data.geometry, deployment: deployments[record.deployment_id] }));
+  $("#gallery").replaceChildren(...cards);
+  document.body.dataset.predictions = records.length; // tests wait for this
+}
+
+function live(ok, text) {
+  const badge = $("#live");
+  badge.classList.toggle("down", !ok);
+  badge.title = text;
+  $("#live-text").textContent = ok ? "live" : "offline";
+}
+
+function loop() {
+  clearTimeout(state.timer);
+  refresh().finally(() => {
+    state.timer = setTimeout(loop, POLL_MS);
+  });
+}
+
+// The filters live in the address, so a filtered view can be shared or reloaded.
+function restoreFilters() {
+  const params = new URLSearchParams(location.search);
+  if (controls.deployment && params.has("deployment")) controls.deployment.value = params.get("deployment");
+  if (params.has("status")) controls.status.value = params.get("status");
+  controls.warned.checked = params.get("warned") === "1";
+}
+
+function saveFilters() {
+  const f = filters();
+  const params = new URLSearchParams();
+  if (f.deployment && !data.deployment_id) params.set("deployment", f.deployment);
+  if (f.status) params.set("status", f.status);
+  if (f.warned) params.set("warned", "1");
+  history.replaceState(null, "", params.size ? `?${params}` : location.pathname);
+  loop();
+}
+
+async function reset() {
+  if (!confirm("Forget every stored prediction, the journal, faults and the clock offset?")) return;
+  await fetch("/__admin/reset", { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" });
+  state.open.clear();
+  loop();
+}
+
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-copy]");
+  if (!button) return;
+  copyText(button.dataset.copy).then(() => {
+    button.classList.add("copied");
+    setTimeout(() => button.classList.remove("copied"), 1200);
+  });
+});
+for (const control of Object.values(controls)) if (control) control.addEventListener("change", saveFilters);
+$("#reset").addEventListener("click", reset);
+restoreFilters();
+loop();
