@@ -25,10 +25,14 @@ from .records import as_received
 MESSAGE = "monitoring-prediction-request"
 
 
-def drawn_predictions(ctx: Context, deployments: list[Deployment]) -> list[dict[str, Any]]:
-    """The stored records of ``deployments``, newest first, each ready to draw."""
-    found = [drawn(row, d) for d in deployments for row in ctx.store.predictions(d.id)]
-    return sorted(found, key=lambda record: record["received_at"], reverse=True)
+def drawn_predictions(
+    ctx: Context, deployments: list[Deployment], limit: int
+) -> tuple[int, list[dict[str, Any]]]:
+    """(how many are stored, the newest ``limit`` of them, each ready to draw) for
+    ``deployments``: a page open during a load test must not redraw thousands of records."""
+    rows = [(row, d) for d in deployments for row in ctx.store.predictions(d.id)]
+    rows.sort(key=lambda found: found[0]["received_at"], reverse=True)
+    return len(rows), [drawn(row, d) for row, d in rows[:limit]]
 
 
 def drawn(row: sqlite3.Row, deployment: Deployment) -> dict[str, Any]:

@@ -29,6 +29,7 @@ bp = Blueprint(
     static_url_path="/__web/static",
     template_folder="templates",
 )
+DRAWN_LIMIT = 100
 CODE_SPAN = re.compile(r"`([^`]+)`")
 
 
@@ -68,12 +69,14 @@ def page(deployment_id: str | None, status: int = 200) -> tuple[str, int]:
 
 @bp.get("/__web/predictions")
 def predictions() -> Response:
-    """Stored records as the page draws them (``?deployment_id=`` for one deployment's)."""
+    """The newest stored records as the page draws them (``?deployment_id=`` for one
+    deployment's, ``?limit=``: how many, 100 by default); ``total``: how many are stored."""
     ctx = request_context()
     wanted = request.args.get("deployment_id")
     deployments = [d for d in ctx.config.deployments.values() if wanted in (None, d.id)]
-    found = drawn_predictions(ctx, deployments)
-    return jsonify({"count": len(found), "predictions": found})
+    limit = request.args.get("limit", DRAWN_LIMIT, type=int)
+    total, found = drawn_predictions(ctx, deployments, max(limit, 0))
+    return jsonify({"total": total, "count": len(found), "predictions": found})
 
 
 @bp.get("/__web/predictions/<prediction_id>/image")

@@ -50,6 +50,22 @@ def test_the_page_is_given_the_deployments_and_the_contracts_geometry_table(clie
     assert data["deployment_id"] is None
 
 
+def test_each_deployments_id_and_token_can_be_copied(client):
+    html = client.get("/").get_data(as_text=True)
+    for deployment in client.get("/__admin/deployments").json["deployments"]:
+        for value in (deployment["id"], *deployment["api_tokens"]):
+            assert f'data-copy="{value}"' in html
+        assert f'href="/deployments/{deployment["id"]}"' in html
+
+
+def test_only_the_newest_records_are_drawn_and_the_total_is_given(client, login, ids):
+    for name in ("a.png", "b.png", "c.png"):
+        monitor(client, login, "CLASSIFICATION", ids, filename=name)
+    found = client.get("/__web/predictions?limit=2").json
+    assert (found["total"], found["count"]) == (3, 2)
+    assert [r["filename"] for r in found["predictions"]] == ["c.png", "b.png"]
+
+
 def test_a_deployment_has_a_page_and_an_unknown_one_a_404(client, ids):
     page = client.get(f"/deployments/{ids['LINE']}")
     assert page.status_code == 200

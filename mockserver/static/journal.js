@@ -29,8 +29,9 @@ function entryRow(entry, names, open) {
     el("summary", {},
       el("span", { class: "time", title: new Date(entry.time * 1000).toString() }, clock(entry.time)),
       el("span", { class: `method m-${entry.method.toLowerCase()}` }, entry.method),
-      el("span", { class: "path", title: entry.route ? `${entry.route} (${entry.operation})` : "no route matched" },
-        entry.path, entry.route ? null : el("span", { class: "chip bad" }, "no route")),
+      // the route template reads better than a path full of ids; the path is in the details
+      el("span", { class: "path", title: entry.path },
+        entry.route || entry.path, entry.route ? null : el("span", { class: "chip bad" }, "no route")),
       el("span", { class: `status ${family}` }, entry.status),
       el("span", { class: "service" }, entry.service || "—"),
       el("span", { class: "deployment", title: entry.deployment_id || "" }, deployment),

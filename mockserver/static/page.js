@@ -13,7 +13,7 @@ const deployments = Object.fromEntries(data.deployments.map((d) => [d.id, d]));
 const names = Object.fromEntries(data.deployments.map((d) => [d.id, d.name || d.id]));
 const $ = (selector) => document.querySelector(selector);
 const controls = { deployment: $("#filter-deployment"), status: $("#filter-status"), warned: $("#filter-warned") };
-const state = { journal: "", gallery: "", open: new Set(), timer: null };
+const state = { journal: "", gallery: "", open: new Set(), timer: null, entries: [], entriesFilter: null };
 
 function filters() {
   return {
@@ -33,16 +33,37 @@ export async function refresh() {
   const f = filters();
   const only = f.deployment ? `deployment_id=${encodeURIComponent(f.deployment)}` : "";
   try {
-    const [journal, stored] = await Promise.all([
-      getJSON(`/__admin/requests?limit=${JOURNAL_LIMIT}${only ? `&${only}` : ""}`),
+    const [entries, stored] = await Promise.all([
+      journalEntries(only),
       getJSON(`/__web/predictions${only ? `?${only}` : ""}`),
     ]);
-    showJournal(journal.entries.filter((e) => statusMatches(e, f.status)), f);
-    showGallery(stored.predictions.filter((p) => !f.warned || p.problems.length), f);
+    showJournal(entries.filter((e) => statusMatches(e, f.status)), f);
+    showGallery(stored.predictions.filter((p) => !f.warned || p.problems.length), f, stored.total);
     live(true, `updated ${new Date().toLocaleTimeString([], { hour12: false })}`);
   } catch (error) {
     live(false, `cannot reach the mock (${error.message})`);
   }
+}
+
+// The newest entries: after the first load only what arrived since is fetched, unless the
+// oldest entry shown is gone (a reset, or the journal's capacity reached): then all again.
+async function journalEntries(only) {
+  const filter = only ? `&${only}` : "";
+  const base = `/__admin/requests?limit=${JOURNAL_LIMIT}${filter}`;
+  const shown = state.entries;
+  if (state.entriesFilter === only && shown.length) {
+    const [fresh, first] = await Promise.all([
+      getJSON(`${base}&after_id=${shown[0].id}`),
+      getJSON(`/__admin/requests?limit=1&order=oldest${filter}`),
+    ]);
+    if (first.entries.length && first.entries[0].id <= shown[shown.length - 1].id) {
+      state.entries = [...fresh.entries, ...shown].slice(0, JOURNAL_LIMIT);
+      return state.entries;
+    }
+  }
+  state.entriesFilter = only;
+  state.entries = (await getJSON(base)).entries;
+  return state.entries;
 }
 
 function showJournal(entries, f) {
@@ -54,9 +75,10 @@ function showJournal(entries, f) {
   renderJournal($("#entries"), entries, { names, open: state.open });
 }
 
-function showGallery(records, f) {
+function showGallery(records, f, total) {
   const key = JSON.stringify([f, records.map((r) => [r.id, Boolean(r.shadow)])]);
   $("#prediction-count").textContent = records.length;
+  $("#prediction-total").textContent = total > records.length ? `newest of ${total} stored` : "";
   $("#gallery-empty").hidden = records.length > 0;
   if (key === state.gallery) return;
   state.gallery = key;
