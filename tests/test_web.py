@@ -140,6 +140,14 @@ def test_a_cloud_image_record_has_no_image_to_show(client, login, ids):
     assert (record["width"], record["height"]) == (400, 300)
 
 
+def test_a_missing_chromium_fails_the_browser_tests_saying_how_to_install_it(monkeypatch):
+    from . import browser
+
+    monkeypatch.setattr(browser, "CHROMIUM", browser.Path("/nonexistent/chromium"))
+    with pytest.raises(pytest.fail.Exception, match="apt-get install -y chromium"):
+        browser.launch(playwright=None)
+
+
 def test_openapi_json_is_the_bundled_document(client):
     response = client.get("/openapi.json")
     assert response.status_code == 200 and response.mimetype == "application/json"

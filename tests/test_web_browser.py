@@ -179,6 +179,22 @@ def test_a_warning_on_one_keypoint_marks_that_vertex(page, picsellia_mock):
     assert [(s["vertex"], s["warnings"]) for s in found] == [(0, ""), (1, "geometry_outside_image")]
 
 
+def test_boxes_sent_beside_keypoints_are_drawn_too(page, picsellia_mock):
+    raw = {
+        "detection_classes": [0],
+        "detection_scores": [0.7],
+        "keypoints": [[[20, 30, 2], [40, 50, 1]]],
+        "detection_boxes": [[25, 15, 55, 45]],
+    }
+    monitor(picsellia_mock, "KEYPOINT", raw)
+    open_page(page, picsellia_mock, f"/deployments/{picsellia_mock.deployments['KEYPOINT']}", 1)
+    assert sorted(drawn(page)) == [
+        ("box", 0, (15.0, 25.0, 30.0, 30.0)),
+        ("keypoint", 0, (0, 20.0, 30.0, 2)),
+        ("keypoint", 0, (1, 40.0, 50.0, 1)),
+    ]
+
+
 def test_a_cloud_image_is_drawn_on_a_blank_canvas_of_its_size(page, picsellia_mock, screenshots):
     cloud = {
         "connector_id": "c1",

@@ -19,7 +19,8 @@ export function predictionCard(record, { geometry, deployment }) {
   if (!found.length) drawLabels(raw, labels, badges);
 
   const background = record.image_url
-    ? svg("image", { href: record.image_url, x: 0, y: 0, width, height, preserveAspectRatio: "none" })
+    ? svg("image", { href: record.image_url, x: 0, y: 0, width, height,
+      preserveAspectRatio: "none" })
     : svg("rect", { class: "blank", x: 0, y: 0, width, height });
   const overlay = svg("svg", { class: "overlay", viewBox: viewBox(width, height, drawn, unit),
     "data-width": width, "data-height": height, role: "img",
@@ -53,22 +54,24 @@ function header(record, deployment) {
       el("span", { class: "chip type" }, record.deployment_type)),
     el("div", { class: "meta" },
       el("a", { href: `/deployments/${record.deployment_id}` }, name),
-      ` · ${day(record.received_at)} ${clock(record.received_at)} · ${record.width} × ${record.height}`,
+      ` · ${day(record.received_at)} ${clock(record.received_at)}`,
+      ` · ${record.width} × ${record.height}`,
       record.origin === "serving" ? el("span", { class: "chip" }, "via predict") : null,
       record.image_url ? null : el("span", { class: "chip cloud" }, "cloud image"),
       record.shadow ? el("span", { class: "chip" }, "shadowed") : null));
 }
 
 function visibilityLegend() {
-  return el("p", { class: "legend" }, "keypoint visibility: ", el("span", { class: "v2" }, "● 2 visible"),
-    el("span", { class: "v1" }, "○ 1 labelled, hidden"), el("span", { class: "v0" }, "◌ 0 not labelled"));
+  return el("p", { class: "legend" }, "keypoint visibility: ",
+    el("span", {}, "● 2 visible"), el("span", {}, "○ 1 labelled, hidden"),
+    el("span", {}, "◌ 0 not labelled"));
 }
 
 function blankNote(record, width, height, unit) {
   const cloud = record.cloud_image || {};
   const where = [cloud.bucket_name, cloud.object_name].filter(Boolean).join("/");
-  return svg("text", { class: "note", x: unit * 2, y: height - unit * 2.5, "font-size": unit * 3.4 },
-    `☁ ${where} · no image bytes stored`);
+  const at = { x: unit * 2, y: height - unit * 2.5, "font-size": unit * 3.4 };
+  return svg("text", { class: "note", ...at }, `☁ ${where} · no image bytes stored`);
 }
 
 // The image, widened to show what reaches outside it (at most one image size on each side).

@@ -56,72 +56,97 @@ export function drawGeometry(geometry, raw, labels, layer, badges, unit) {
   const drawn = [];
   raw[geometry.key].forEach((instance, index) => {
     const who = describe(raw, labels, index);
-    const common = {
-      "data-kind": kind,
+    const attrs = {
+      "data-kind": kind || geometry.shape,
       "data-index": index,
       "data-key": geometry.key,
       style: `--c: ${who.colour}`,
     };
-    if (geometry.coordinates === null || kind === undefined) {
-      const shown = typeof instance === "string" ? instance : JSON.stringify(instance);
-      const badge = el("span", { ...common, "data-kind": kind || geometry.shape, class: "badge shape", title: shown },
-        el("b", {}, who.label), el("code", {}, shown.length > 48 ? `${shown.slice(0, 48)}…` : shown));
-      badges.append(badge);
+    if (geometry.coordinates === null || !kind) {
+      badges.append(opaqueBadge(instance, who, attrs));
       return;
     }
     const points = tuplesOf(instance, geometry.nesting)
-      .map((t) => named(t, geometry.coordinates))
+      .map((tuple) => named(tuple, geometry.coordinates))
       .filter(Boolean);
     if (!points.length) return;
-    const group = svg("g", { class: "instance", "data-index": index, style: `--c: ${who.colour}` });
     const tip = `${who.label} · ${geometry.key}[${index}] = ${JSON.stringify(instance)}`;
-    let anchor;
-    if (kind === "box") {
-      const { x1, y1, x2, y2 } = points[0];
-      const [left, top] = [Math.min(x1, x2), Math.min(y1, y2)];
-      group.append(svg("rect", { ...common, class: "shape", x: left, y: top,
-        width: Math.abs(x2 - x1), height: Math.abs(y2 - y1) }, svg("title", {}, tip)));
-      drawn.push([x1, y1], [x2, y2]);
-      anchor = [left, top];
-    } else if (kind === "polygon" || kind === "line") {
-      const list = points.map((p) => `${p.x},${p.y}`).join(" ");
-      const tag = kind === "polygon" ? "polygon" : "polyline";
-      group.append(svg(tag, { ...common, class: "shape", points: list }, svg("title", {}, tip)));
-      points.forEach((p) => drawn.push([p.x, p.y]));
-      anchor = [Math.min(...points.map((p) => p.x)), Math.min(...points.map((p) => p.y))];
-    } else {
-      // points and keypoints: one dot per tuple; a keypoint keeps its vertex and visibility
-      points.forEach((p, vertex) => {
-        const extra = kind === "keypoint" ? { "data-vertex": vertex, "data-visibility": p.visibility } : {};
-        const css = kind === "keypoint" ? `shape dot vis-${p.visibility}` : "shape dot";
-        group.append(svg("circle", { ...common, ...extra, class: css, cx: p.x, cy: p.y, r: unit * 1.5 },
-          svg("title", {}, kind === "keypoint" ? `${tip} · vertex ${vertex}, visibility ${p.visibility}` : tip)));
-        drawn.push([p.x, p.y]);
-      });
-      if (kind === "keypoint" && points.length > 1) {
-        const list = points.map((p) => `${p.x},${p.y}`).join(" ");
-        group.prepend(svg("polyline", { class: "skeleton", points: list }));
-      }
-      anchor = [points[0].x + unit * 1.6, points[0].y];
-    }
+    const group = svg("g", { class: "instance", "data-index": index, style: attrs.style });
+    const anchor = DRAW[kind](group, points, { ...attrs, class: "shape" }, tip, unit);
     group.append(tag(anchor, who.label, unit));
     layer.append(group);
+    for (const p of points) {
+      if (kind === "box") drawn.push([p.x1, p.y1], [p.x2, p.y2]);
+      else drawn.push([p.x, p.y]);
+    }
   });
   return drawn;
+}
+
+// One drawer per kind: appends the shapes of one instance, returns where its label goes.
+const DRAW = {
+  box(group, [{ x1, y1, x2, y2 }], attrs, tip) {
+    const [left, top] = [Math.min(x1, x2), Math.min(y1, y2)];
+    const size = { width: Math.abs(x2 - x1), height: Math.abs(y2 - y1) };
+    group.append(svg("rect", { ...attrs, x: left, y: top, ...size }, svg("title", {}, tip)));
+    return [left, top];
+  },
+  polygon(group, points, attrs, tip) {
+    return outline("polygon", group, points, attrs, tip);
+  },
+  line(group, points, attrs, tip) {
+    return outline("polyline", group, points, attrs, tip);
+  },
+  point(group, points, attrs, tip, unit) {
+    return dots(group, points, attrs, () => ({ title: tip }), unit);
+  },
+  // a keypoint keeps its vertex and its visibility (2 visible, 1 hidden, 0 not labelled)
+  keypoint(group, points, attrs, tip, unit) {
+    return dots(group, points, attrs, (p, vertex) => ({
+      "data-vertex": vertex,
+      "data-visibility": p.visibility,
+      class: `shape dot vis-${p.visibility}`,
+      title: `${tip} · vertex ${vertex}, visibility ${p.visibility}`,
+    }), unit);
+  },
+};
+
+function outline(tagName, group, points, attrs, tip) {
+  const list = points.map((p) => `${p.x},${p.y}`).join(" ");
+  group.append(svg(tagName, { ...attrs, points: list }, svg("title", {}, tip)));
+  return [Math.min(...points.map((p) => p.x)), Math.min(...points.map((p) => p.y))];
+}
+
+function dots(group, points, attrs, extra, unit) {
+  points.forEach((p, vertex) => {
+    const { title, ...own } = extra(p, vertex);
+    const dot = { ...attrs, class: "shape dot", ...own, cx: p.x, cy: p.y, r: unit * 1.5 };
+    group.append(svg("circle", dot, svg("title", {}, title)));
+  });
+  return [points[0].x + unit * 1.8, points[0].y];
+}
+
+// A shape the contract leaves opaque (a MASK's encoded string): shown as given, on a badge.
+function opaqueBadge(instance, who, attrs) {
+  const shown = typeof instance === "string" ? instance : JSON.stringify(instance);
+  const short = shown.length > 48 ? `${shown.slice(0, 48)}…` : shown;
+  return el("span", { ...attrs, class: "badge shape", title: shown },
+    el("b", {}, who.label), el("code", {}, short));
 }
 
 // The label of an instance, above its anchor point (inside when there is no room above).
 function tag([x, y], text, unit) {
   const size = unit * 3.2;
   const above = y - size * 0.35;
-  return svg("text", { class: "tag", x, y: above > size ? above : y + size, "font-size": size }, text);
+  const at = { x, y: above > size ? above : y + size, "font-size": size };
+  return svg("text", { class: "tag", ...at }, text);
 }
 
 // Classification: one badge per class, named from the deployment's labels.
 export function drawLabels(raw, labels, badges) {
   (raw.detection_classes || []).forEach((_, index) => {
     const who = describe(raw, labels, index);
-    badges.append(el("span", { class: "badge label", "data-kind": "label", "data-index": index,
-      style: `--c: ${who.colour}` }, who.label));
+    const attrs = { "data-kind": "label", "data-index": index, style: `--c: ${who.colour}` };
+    badges.append(el("span", { class: "badge label", ...attrs }, who.label));
   });
 }

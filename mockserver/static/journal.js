@@ -27,11 +27,13 @@ function entryRow(entry, names, open) {
   const deployment = entry.deployment_id ? names[entry.deployment_id] || entry.deployment_id : "";
   row.append(
     el("summary", {},
-      el("span", { class: "time", title: new Date(entry.time * 1000).toString() }, clock(entry.time)),
+      el("span", { class: "time", title: new Date(entry.time * 1000).toString() },
+        clock(entry.time)),
       el("span", { class: `method m-${entry.method.toLowerCase()}` }, entry.method),
       // the route template reads better than a path full of ids; the path is in the details
       el("span", { class: "path", title: entry.path },
-        entry.route || entry.path, entry.route ? null : el("span", { class: "chip bad" }, "no route")),
+        entry.route || entry.path,
+        entry.route ? null : el("span", { class: "chip bad" }, "no route")),
       el("span", { class: `status ${family}` }, entry.status),
       el("span", { class: "service" }, entry.service || "—"),
       el("span", { class: "deployment", title: entry.deployment_id || "" }, deployment),
@@ -55,10 +57,12 @@ function details(entry) {
   box.append(el("h4", {}, `${entry.method} ${entry.path}`,
     entry.route ? el("small", {}, ` → ${entry.operation} (${entry.route})`) : null));
   if (Object.keys(request.query).length) {
-    box.append(el("h5", {}, "Query"), table(Object.entries(request.query).map(([k, v]) => [k, v.join(", ")])));
+    const query = Object.entries(request.query).map(([name, values]) => [name, values.join(", ")]);
+    box.append(el("h5", {}, "Query"), table(query));
   }
   box.append(el("h5", {}, "Headers"), table(Object.entries(request.headers)));
-  const about = `${request.body_kind}, ${request.body_size} bytes${request.body_truncated ? ", truncated" : ""}`;
+  const cut = request.body_truncated ? ", truncated" : "";
+  const about = `${request.body_kind}, ${request.body_size} bytes${cut}`;
   box.append(el("h5", {}, `Body `, el("small", {}, `(${about})`)));
   if (request.body_kind !== "none") box.append(el("pre", { class: "body" }, pretty(request.body)));
   return box;

@@ -12,8 +12,19 @@ const data = JSON.parse(document.getElementById("mock-data").textContent);
 const deployments = Object.fromEntries(data.deployments.map((d) => [d.id, d]));
 const names = Object.fromEntries(data.deployments.map((d) => [d.id, d.name || d.id]));
 const $ = (selector) => document.querySelector(selector);
-const controls = { deployment: $("#filter-deployment"), status: $("#filter-status"), warned: $("#filter-warned") };
-const state = { journal: "", gallery: "", open: new Set(), timer: null, entries: [], entriesFilter: null };
+const controls = {
+  deployment: $("#filter-deployment"), // absent on a deployment's own page
+  status: $("#filter-status"),
+  warned: $("#filter-warned"),
+};
+const state = {
+  journal: "", // what the journal and the gallery show (a key of the last render)
+  gallery: "",
+  open: new Set(), // journal rows opened by the reader, kept open across refreshes
+  entries: [], // the journal entries held, newest first, and the filter they were read with
+  entriesFilter: null,
+  timer: null,
+};
 
 function filters() {
   return {
@@ -83,7 +94,10 @@ function showGallery(records, f, total) {
   if (key === state.gallery) return;
   state.gallery = key;
   const cards = records.map((record) =>
-    predictionCard(record, { geometry: data.geometry, deployment: deployments[record.deployment_id] }));
+    predictionCard(record, {
+      geometry: data.geometry,
+      deployment: deployments[record.deployment_id],
+    }));
   $("#gallery").replaceChildren(...cards);
   document.body.dataset.predictions = records.length; // tests wait for this
 }
@@ -97,7 +111,8 @@ function live(ok, text) {
 
 function loop() {
   clearTimeout(state.timer);
-  refresh().finally(() => {
+  const work = document.hidden ? Promise.resolve() : refresh(); // a hidden tab does not poll
+  work.finally(() => {
     state.timer = setTimeout(loop, POLL_MS);
   });
 }
@@ -105,7 +120,9 @@ function loop() {
 // The filters live in the address, so a filtered view can be shared or reloaded.
 function restoreFilters() {
   const params = new URLSearchParams(location.search);
-  if (controls.deployment && params.has("deployment")) controls.deployment.value = params.get("deployment");
+  if (controls.deployment && params.has("deployment")) {
+    controls.deployment.value = params.get("deployment");
+  }
   if (params.has("status")) controls.status.value = params.get("status");
   controls.warned.checked = params.get("warned") === "1";
 }
@@ -122,7 +139,8 @@ function saveFilters() {
 
 async function reset() {
   if (!confirm("Forget every stored prediction, the journal, faults and the clock offset?")) return;
-  await fetch("/__admin/reset", { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" });
+  const json = { "Content-Type": "application/json" }; // the admin API asks it of every POST
+  await fetch("/__admin/reset", { method: "POST", headers: json, body: "{}" });
   state.open.clear();
   loop();
 }
@@ -135,7 +153,10 @@ document.addEventListener("click", (event) => {
     setTimeout(() => button.classList.remove("copied"), 1200);
   });
 });
-for (const control of Object.values(controls)) if (control) control.addEventListener("change", saveFilters);
+for (const control of Object.values(controls)) {
+  if (control) control.addEventListener("change", saveFilters);
+}
 $("#reset").addEventListener("click", reset);
+document.addEventListener("visibilitychange", () => document.hidden || loop());
 restoreFilters();
 loop();
