@@ -64,6 +64,7 @@ def describe(document: dict, method: str, path: str, operation: dict) -> dict[st
 
 
 def parameter(document: dict, found: dict) -> dict[str, Any]:
+    """A parameter: name, place, type, and the schema it refers to (a query schema's property)."""
     found = resolve(document, found)
     schema = found.get("schema", {})
     target = resolve(document, schema)
@@ -78,6 +79,7 @@ def parameter(document: dict, found: dict) -> dict[str, Any]:
 
 
 def response(status: str, found: dict) -> dict[str, Any]:
+    """A response (shared ones already resolved): status, description, media types."""
     content = found.get("content", {})
     return {
         "status": status,
@@ -87,6 +89,7 @@ def response(status: str, found: dict) -> dict[str, Any]:
 
 
 def media(media_type: str, content: dict) -> dict[str, Any]:
+    """A media type and the schema of its body, as a link or a short type."""
     schema = content.get("schema", {})
     return {"type": media_type, "schema": schema_link(schema), "text": type_text(schema)}
 
@@ -129,6 +132,7 @@ def resolve(document: dict, node: Any) -> Any:
 
 
 def schema_entry(name: str, schema: dict) -> dict[str, Any]:
+    """A schema of components/schemas: title, description, top-level properties, its JSON."""
     required = set(schema.get("required", []))
     return {
         "name": name,

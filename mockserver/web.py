@@ -48,6 +48,8 @@ def deployment(id: str):
 
 
 def page(deployment_id: str | None, status: int = 200) -> tuple[str, int]:
+    """templates/page.html, given the deployments as GET /__admin/deployments lists them
+    (admin-deployments-response.json) and the contract's geometry table."""
     deployments = admin.deployments().get_json()["deployments"]  # the admin API's own shape
     current = next((d for d in deployments if d["id"] == deployment_id), None)
     data = {

@@ -90,9 +90,10 @@ def photo(size: tuple[int, int]) -> bytes:
     return buffer.getvalue()
 
 
-def monitor(mock, type_: str, raw: dict, size=(160, 120), **fields: Any) -> dict:
-    """Log in to monitoring and POST one prediction for the demo deployment of ``type_``
-    (a field given as None is left out); returns the 201 answer."""
+def monitor(mock, type_: str, raw: dict, size=(160, 120), times: int = 1, **fields: Any) -> dict:
+    """Log in to monitoring and POST a prediction for the demo deployment of ``type_`` (``times``
+    times, each under its own filename; a field given as None is left out); returns the last
+    201 answer."""
     deployment = mock.deployments[type_]
     with requests.Session() as session:
         login = {"api_token": mock.api_token, "deployment_id": deployment}
@@ -109,6 +110,8 @@ def monitor(mock, type_: str, raw: dict, size=(160, 120), **fields: Any) -> dict
         }
         body = {key: value for key, value in body.items() if value is not None}
         route = f"{mock.base_url}/api/deployment/{deployment}/predictions"
-        answer = session.post(route, json=body, headers={"Authorization": f"Bearer {jwt}"})
-    assert answer.status_code == 201, answer.text
+        for n in range(times):
+            named = {**body, "filename": f"{n}-{body['filename']}"} if times > 1 else body
+            answer = session.post(route, json=named, headers={"Authorization": f"Bearer {jwt}"})
+            assert answer.status_code == 201, answer.text
     return answer.json()

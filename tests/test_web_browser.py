@@ -146,6 +146,15 @@ def test_the_overview_draws_every_types_predictions(page, picsellia_mock, screen
     page.screenshot(path=str(screenshots / "overview.png"), full_page=True)
 
 
+def test_the_newest_hundred_are_drawn_until_the_reader_asks_for_all(page, picsellia_mock):
+    monitor(picsellia_mock, "POINT", CASES["POINT"][0], times=101)
+    open_page(page, picsellia_mock, "/", 100)
+    assert page.inner_text("#prediction-total-count") == "101"
+    page.click("#show-all")
+    page.wait_for_selector("body[data-predictions='101']", timeout=10_000)
+    assert page.is_hidden("#prediction-total")
+
+
 def test_warnings_are_marked_on_the_shapes_they_concern(page, picsellia_mock, screenshots):
     boxes = {
         "detection_classes": [0, 1],

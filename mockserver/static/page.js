@@ -24,6 +24,7 @@ const state = {
   entries: [], // the journal entries held, newest first, and the filter they were read with
   entriesFilter: null,
   timer: null,
+  limit: 100, // records drawn: the newest 100, until the reader asks for all
 };
 
 function filters() {
@@ -46,7 +47,7 @@ export async function refresh() {
   try {
     const [entries, stored] = await Promise.all([
       journalEntries(only),
-      getJSON(`/__web/predictions${only ? `?${only}` : ""}`),
+      getJSON(`/__web/predictions?limit=${state.limit}${only ? `&${only}` : ""}`),
     ]);
     showJournal(entries.filter((e) => statusMatches(e, f.status)), f);
     showGallery(stored.predictions.filter((p) => !f.warned || p.problems.length), f, stored.total);
@@ -89,7 +90,8 @@ function showJournal(entries, f) {
 function showGallery(records, f, total) {
   const key = JSON.stringify([f, records.map((r) => [r.id, Boolean(r.shadow)])]);
   $("#prediction-count").textContent = records.length;
-  $("#prediction-total").textContent = total > records.length ? `newest of ${total} stored` : "";
+  $("#prediction-total").hidden = total <= records.length;
+  $("#prediction-total-count").textContent = total;
   $("#gallery-empty").hidden = records.length > 0;
   if (key === state.gallery) return;
   state.gallery = key;
@@ -157,6 +159,10 @@ for (const control of Object.values(controls)) {
   if (control) control.addEventListener("change", saveFilters);
 }
 $("#reset").addEventListener("click", reset);
+$("#show-all").addEventListener("click", () => {
+  state.limit = 100000;
+  loop();
+});
 document.addEventListener("visibilitychange", () => document.hidden || loop());
 restoreFilters();
 loop();
