@@ -103,15 +103,26 @@ def screenshots(tmp_path_factory):
 
 
 @pytest.fixture
-def page(browser):
-    """A fresh page; any script error on it fails the test."""
+def page(browser, picsellia_mock):
+    """A fresh page; a script error, or a request leaving the mock, fails the test."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    tab = context.new_page()
     errors: list[str] = []
+    elsewhere: list[str] = []
+
+    def only_the_mock(route):
+        if route.request.url.startswith(picsellia_mock.base_url + "/"):
+            route.continue_()
+        else:
+            elsewhere.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_the_mock)
+    tab = context.new_page()
     tab.on("pageerror", lambda error: errors.append(str(error)))
     yield tab
     context.close()
     assert errors == []
+    assert elsewhere == []
 
 
 def open_page(page, mock, path: str, predictions: int | None = None):
