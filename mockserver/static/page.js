@@ -135,7 +135,8 @@ function saveFilters() {
   if (f.deployment && !data.deployment_id) params.set("deployment", f.deployment);
   if (f.status) params.set("status", f.status);
   if (f.warned) params.set("warned", "1");
-  history.replaceState(null, "", params.size ? `?${params}` : location.pathname);
+  const query = params.toString();
+  history.replaceState(null, "", query ? `?${query}` : location.pathname);
   loop();
 }
 
