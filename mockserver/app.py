@@ -9,7 +9,7 @@ import threading
 from flask import Flask, current_app, request
 from werkzeug.exceptions import HTTPException
 
-from . import admin, monitoring, serving
+from . import admin, monitoring, serving, web
 from .config import Config
 from .context import request_context
 from .errors import ApiError
@@ -34,7 +34,7 @@ def create_app(config: Config | None = None) -> Flask:
     )
     app.json.sort_keys = False
     app.extensions["mock_connections"] = threading.local()
-    for blueprint in (serving.bp, monitoring.bp, admin.bp):
+    for blueprint in (serving.bp, monitoring.bp, admin.bp, web.bp):
         app.register_blueprint(blueprint)
     app.before_request(before)
     app.after_request(lambda response: write_journal(request, response))

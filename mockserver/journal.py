@@ -21,6 +21,7 @@ from .capture import body_as_received, cut, headers_as_received
 from .context import request_context
 
 UNJOURNALED = {"adminRequests"}  # reading the journal does not fill it
+UNJOURNALED_BLUEPRINTS = {"web"}  # the web page's own assets and polling
 
 
 @dataclass
@@ -57,6 +58,8 @@ def write_journal(request: Request, response: Response) -> Response:
     """After the request: its journal entry (bounded to ``journal_capacity`` entries)."""
     rule = request.url_rule
     if rule is not None and rule.endpoint.rsplit(".", 1)[-1] in UNJOURNALED:
+        return response
+    if request.blueprint in UNJOURNALED_BLUEPRINTS:
         return response
     note: Note = getattr(response, "journal_note", None) or Note()
     started = request.environ.get("mock.started", time.perf_counter())
