@@ -10,8 +10,10 @@ import tempfile
 import threading
 import time
 
-from flask import Flask, current_app, g, request
+from flask import Flask, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
+
+from picsellia_contract.openapi import bundle_path
 
 from . import admin, monitoring, serving
 from .config import Config
@@ -39,6 +41,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.extensions["mock_connections"] = threading.local()
     for blueprint in (serving.bp, monitoring.bp, admin.bp):
         app.register_blueprint(blueprint)
+    app.add_url_rule("/openapi.json", "openapi_document", openapi_document)
     app.config["MOCK_ROUTES"] = {template(rule.rule) for rule in app.url_map.iter_rules()}
     app.before_request(refuse_large_body)
     app.before_request(apply_fault)
@@ -52,6 +55,11 @@ def create_app(config: Config | None = None) -> Flask:
 def template(rule: str) -> str:
     """A Flask rule as an OpenAPI path template: /api/deployment/<id> -> /api/deployment/{id}."""
     return RULE_VARIABLE.sub(r"{\1}", rule)
+
+
+def openapi_document() -> Response:
+    """GET /openapi.json: schemas/openapi.bundled.json, the one-file document for generators."""
+    return Response(bundle_path().read_bytes(), mimetype="application/json")
 
 
 def refuse_large_body() -> None:
