@@ -108,7 +108,7 @@ def test_a_def_component_is_the_def_as_written():
 def test_raw_predictions_union_lists_the_most_specific_variant_first():
     order = [ref["$ref"].rsplit("/", 1)[-1] for ref in SCHEMAS["RawPredictions"]["anyOf"]]
     assert order[-2:] == ["RawPredictionsObjectDetection", "RawPredictionsClassification"]
-    assert order.index("RawPredictionsSegmentation") < order.index("RawPredictionsMask")
+    assert order.index("RawPredictionsMask") < order.index("RawPredictionsSegmentation")
     for name in order[:-1]:  # every variant but classification requires its geometry key
         geometry = set(SCHEMAS[name]["required"]) - {"detection_classes", "detection_scores"}
         assert len(geometry) == 1, name
