@@ -94,7 +94,7 @@ def test_the_named_schemas_porters_look_for_are_there():
         "StatsQuery",
         "PredictForm",
         "PredictMultipart",
-        "Error",
+        "ErrorBody",
         "Problem",
     }
     assert expected <= set(SCHEMAS)

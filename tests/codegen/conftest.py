@@ -8,12 +8,13 @@ local repository and is copied once into build/codegen/.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import pytest
 
-from .helpers import CODEGEN, NODE_BIN, OPENAPI_GENERATOR, ROOT, run
+from .helpers import BUNDLE, CODEGEN, NODE_BIN, OPENAPI_GENERATOR, ROOT, run
 
 JAR_DIR = ROOT / "build" / "codegen"
 
@@ -26,6 +27,27 @@ def node_tools() -> Path:
             pytest.fail("npm is needed for the code-generation gate (Node 20 or later)")
         run(["npm", "ci", "--prefix", CODEGEN, "--no-audit", "--no-fund"], timeout=900)
     return NODE_BIN
+
+
+# openapi-generator's options per client (its "batch" config): names that compile in each language,
+# and for Java the native HTTP client, Jakarta annotations and no JsonNullable wrapper.
+OPENAPI_GENERATOR_CLIENTS = {
+    "typescript-fetch": {},
+    "go": {"additionalProperties": {"packageName": "picsellia", "enumClassPrefix": True}},
+    "java": {
+        "library": "native",
+        "apiPackage": "picsellia.api",
+        "modelPackage": "picsellia.model",
+        "invokerPackage": "picsellia.client",
+        "groupId": "picsellia",
+        "artifactId": "picsellia-client",
+        "additionalProperties": {
+            "useJakartaEe": True,
+            "openApiNullable": False,
+            "hideGenerationTimestamp": True,
+        },
+    },
+}
 
 
 @pytest.fixture(scope="session")
@@ -47,3 +69,18 @@ def openapi_generator() -> list[str]:
 def generated(tmp_path_factory) -> Path:
     """A folder for this session's generated code."""
     return tmp_path_factory.mktemp("codegen")
+
+
+@pytest.fixture(scope="session")
+def openapi_generated(openapi_generator, generated) -> dict[str, Path]:
+    """The three openapi-generator clients of the bundle, generated in one JVM (batch)."""
+    folder = generated / "openapi-generator"
+    folder.mkdir()
+    outputs, configs = {}, []
+    for name, options in OPENAPI_GENERATOR_CLIENTS.items():
+        outputs[name] = folder / name
+        config = {"generatorName": name, "inputSpec": str(BUNDLE), "outputDir": str(folder / name)}
+        configs.append(folder / f"{name}.json")
+        configs[-1].write_text(json.dumps({**config, **options}))
+    run([*openapi_generator, "batch", "--fail-fast", *configs])
+    return outputs

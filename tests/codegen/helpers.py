@@ -40,8 +40,15 @@ STRUCTURAL = {
 }
 
 
-def run(args: list[str], cwd: Path | None = None, timeout: float = 600, **env: str) -> str:
-    """Run a tool; on failure, fail the test with its command line and the end of its output."""
+def run(
+    args: list,
+    cwd: Path | None = None,
+    timeout: float = 600,
+    input_text: str | None = None,
+    **env: str,
+) -> str:
+    """Run a tool, return its standard output; on failure, fail the test with the command line
+    and the end of both outputs."""
     full_env = {**os.environ, "NO_COLOR": "1", **env}
     done = subprocess.run(
         [str(a) for a in args],
@@ -49,13 +56,14 @@ def run(args: list[str], cwd: Path | None = None, timeout: float = 600, **env: s
         capture_output=True,
         text=True,
         timeout=timeout,
+        input=input_text,
         env=full_env,
         check=False,
     )
-    output = done.stdout + done.stderr
     if done.returncode != 0:
+        output = done.stdout + done.stderr
         pytest.fail(f"{' '.join(map(str, args))} exited {done.returncode}:\n{output[-8000:]}")
-    return output
+    return done.stdout
 
 
 def node_tool(name: str) -> str:
@@ -76,6 +84,16 @@ def vector_tests() -> Iterator[tuple[dict, dict]]:
                 yield group, test
 
 
+def is_message(schema: dict) -> bool:
+    """A schema of a message, not a file of shared definitions."""
+    return "type" in schema or "anyOf" in schema
+
+
+def message_files() -> list[Path]:
+    """The schema file of every message."""
+    return [SCHEMAS / f"{m}.json" for m in message_names() if is_message(load_schema(m))]
+
+
 def valid_samples() -> list:
     """(message, deployment type, data) of every valid vector and every schema example."""
     samples = []
@@ -85,8 +103,8 @@ def valid_samples() -> list:
             samples.append(pytest.param(*sample, id=f"{group['message']}: {test['description']}"))
     for message in message_names():
         schema = load_schema(message)
-        if "type" not in schema and "anyOf" not in schema:
-            continue  # a file of shared definitions, not a message
+        if not is_message(schema):
+            continue
         if any(p.get("format") == "binary" for p in schema.get("properties", {}).values()):
             continue  # a multipart body: its file part is bytes, not JSON
         for index, example in enumerate(schema.get("examples", [])):

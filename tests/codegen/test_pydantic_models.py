@@ -24,6 +24,7 @@ OPTIONS = [
     "--output-model-type=pydantic_v2.BaseModel",
     "--field-constraints",
     "--use-missing-sentinel",  # absent is not null: an optional key may not be sent as null
+    "--target-pydantic-version=2.14",
     "--strict-types",  # no coercion: "5" is not a height, "True" not a boolean
     "str",
     "int",

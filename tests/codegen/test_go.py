@@ -1,0 +1,85 @@
+"""Go from the JSON Schemas (quicktype) and from the bundle (openapi-generator) compiles, and
+what the quicktype structs send is still accepted, with the same deployment type.
+
+quicktype merges the seven raw-predictions variants into one struct whose geometry lists are
+optional, tagged ``omitempty``: an empty ``detection_boxes`` would vanish and the payload would
+read as CLASSIFICATION. The documented post-step (``OMITEMPTY_POINTERS``, a one-line sed in the
+porting guide) makes every optional list or map a pointer, which ``omitempty`` drops only when
+absent.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from picsellia_contract import is_valid, validate
+from picsellia_contract.checks import guess_type, matching_types
+
+from .helpers import message_files, run, valid_samples
+
+pytestmark = pytest.mark.slow
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+GO_ENV = {"GOTOOLCHAIN": "local", "GOFLAGS": "-mod=mod"}
+# `Name  []T  `json:"name,omitempty"`` -> `Name  *[]T  ...`: the same as the guide's sed line.
+OMITEMPTY_POINTERS = re.compile(
+    r'^(\s+\w+\s+)((?:\[\]|map\[)\S*)(\s+`json:"[^"]+,omitempty"`)', re.M
+)
+OBJECT_DETECTION = "OBJECT_DETECTION"
+MONITORING = [p for p in valid_samples() if p.values[0] == "monitoring-prediction-request"]
+
+
+def quicktype_go(node_tools: Path, folder: Path, pointers: bool) -> Path:
+    """A Go module of the quicktype structs and the round-trip program."""
+    folder.mkdir()
+    source = folder / "contract.go"
+    args = ["--src-lang", "schema", "--lang", "go", "--package", "main", "-o", source]
+    run([node_tools / "quicktype", *args, *message_files()])
+    if pointers:
+        source.write_text(OMITEMPTY_POINTERS.sub(r"\1*\2\3", source.read_text()))
+    shutil.copy(FIXTURES / "quicktype_roundtrip.go", folder / "main.go")
+    (folder / "go.mod").write_text("module picsellia.invalid/roundtrip\n\ngo 1.21\n")
+    run(["go", "build", "-o", folder / "roundtrip", "."], cwd=folder, **GO_ENV)
+    return folder / "roundtrip"
+
+
+def send_through(program: Path, payloads: list) -> list:
+    """The payloads as the Go structs encode them after decoding."""
+    done = run([program], input_text=json.dumps(payloads))
+    return json.loads(done)
+
+
+def deployment_type(sample) -> str:
+    """The vector's deployment type, or the one its keys tell, as validate() infers it."""
+    _, given, data = sample.values
+    raw = data["raw_predictions"]
+    return given or (matching_types(raw) or [guess_type(raw)])[0]
+
+
+def test_quicktype_go_structs_keep_every_valid_monitoring_payload_valid(node_tools, generated):
+    program = quicktype_go(node_tools, generated / "quicktype-go", pointers=True)
+    sent = send_through(program, [sample.values[2] for sample in MONITORING])
+    for sample, payload in zip(MONITORING, sent, strict=True):
+        type_ = deployment_type(sample)
+        problems = validate("monitoring-prediction-request", payload, deployment_type=type_)
+        assert is_valid(problems), (sample.id, [p.as_dict() for p in problems])
+
+
+def test_without_the_post_step_an_empty_geometry_list_is_lost(node_tools, generated):
+    program = quicktype_go(node_tools, generated / "quicktype-go-as-generated", pointers=False)
+    [found_nothing] = [s for s in MONITORING if s.id.endswith("empty prediction lists are valid")]
+    assert found_nothing.values[2]["raw_predictions"]["detection_boxes"] == []
+    [payload] = send_through(program, [found_nothing.values[2]])
+    assert "detection_boxes" not in payload["raw_predictions"]
+    problems = validate(
+        "monitoring-prediction-request", payload, deployment_type="OBJECT_DETECTION"
+    )
+    assert "prediction_type_mismatch" in {p.code for p in problems}
+
+
+def test_openapi_generator_go_client_compiles(openapi_generated):
+    run(["go", "build", "./..."], cwd=openapi_generated["go"], **GO_ENV)
