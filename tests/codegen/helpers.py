@@ -45,10 +45,11 @@ def run(
     cwd: Path | None = None,
     timeout: float = 600,
     input_text: str | None = None,
+    stderr_too: bool = False,
     **env: str,
 ) -> str:
-    """Run a tool, return its standard output; on failure, fail the test with the command line
-    and the end of both outputs."""
+    """Run a tool, return its standard output (and error output with ``stderr_too``); on
+    failure, fail the test with the command line and the end of both outputs."""
     full_env = {**os.environ, "NO_COLOR": "1", **env}
     done = subprocess.run(
         [str(a) for a in args],
@@ -63,7 +64,7 @@ def run(
     if done.returncode != 0:
         output = done.stdout + done.stderr
         pytest.fail(f"{' '.join(map(str, args))} exited {done.returncode}:\n{output[-8000:]}")
-    return done.stdout
+    return done.stdout + done.stderr if stderr_too else done.stdout
 
 
 def node_tool(name: str) -> str:

@@ -41,7 +41,8 @@ def opc(generated):
     tool = f"{sys.prefix}/bin/openapi-python-client"
     args = [tool, "generate", "--path", BUNDLE, "--output-path", generated / PACKAGE]
     path = f"{sys.prefix}/bin:{os.environ['PATH']}"  # its post-hook formats with ruff
-    output = run([*args, "--meta", "none", "--config", config, "--overwrite"], PATH=path)
+    options = ["--meta", "none", "--config", config, "--overwrite"]
+    output = run([*args, *options], stderr_too=True, PATH=path)
     assert "Warning" not in output, output
     sys.path.insert(0, str(generated))
     yield importlib.import_module(PACKAGE)
