@@ -3,9 +3,8 @@ what the quicktype structs send is still accepted, with the same deployment type
 
 quicktype merges the seven raw-predictions variants into one struct whose geometry lists are
 optional, tagged ``omitempty``: an empty ``detection_boxes`` would vanish and the payload would
-read as CLASSIFICATION. The documented post-step (``OMITEMPTY_POINTERS``, a one-line sed in the
-porting guide) makes every optional list or map a pointer, which ``omitempty`` drops only when
-absent.
+read as CLASSIFICATION. The porting guide's post-step, a sed line run here as the guide
+writes it, makes every optional list or map a pointer, which ``omitempty`` drops only when nil.
 """
 
 from __future__ import annotations
@@ -20,15 +19,12 @@ import pytest
 from picsellia_contract import is_valid, validate
 from picsellia_contract.checks import guess_type, matching_types
 
-from .helpers import message_files, run, valid_samples
+from .helpers import ROOT, message_files, run, valid_samples
 
 pytestmark = pytest.mark.slow
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 GO_ENV = {"GOTOOLCHAIN": "local", "GOFLAGS": "-mod=mod"}
-# `Name  []T  `json:"name,omitempty"`` -> `Name  *[]T  ...`: the same as the guide's sed line.
-OMITEMPTY_POINTERS = re.compile(
-    r'^(\s+\w+\s+)((?:\[\]|map\[)\S*)(\s+`json:"[^"]+,omitempty"`)', re.M
-)
+GUIDE = ROOT / "docs" / "porting-guide.md"
 OBJECT_DETECTION = "OBJECT_DETECTION"
 MONITORING = [p for p in valid_samples() if p.values[0] == "monitoring-prediction-request"]
 
@@ -40,11 +36,18 @@ def quicktype_go(node_tools: Path, folder: Path, pointers: bool) -> Path:
     args = ["--src-lang", "schema", "--lang", "go", "--package", "main", "-o", source]
     run([node_tools / "quicktype", *args, *message_files()])
     if pointers:
-        source.write_text(OMITEMPTY_POINTERS.sub(r"\1*\2\3", source.read_text()))
+        run(["sed", "-E", "-i", guide_sed_expression(), source])
     shutil.copy(FIXTURES / "quicktype_roundtrip.go", folder / "main.go")
     (folder / "go.mod").write_text("module picsellia.invalid/roundtrip\n\ngo 1.21\n")
     run(["go", "build", "-o", folder / "roundtrip", "."], cwd=folder, **GO_ENV)
     return folder / "roundtrip"
+
+
+def guide_sed_expression() -> str:
+    """The expression of the porting guide's sed line for quicktype's Go."""
+    found = re.search(r"^sed -E -i '(.+)' picsellia\.go$", GUIDE.read_text(), re.MULTILINE)
+    assert found, "the porting guide's Go section has its sed line"
+    return found.group(1)
 
 
 def send_through(program: Path, payloads: list) -> list:
