@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +25,7 @@ SCHEMAS = ROOT / "schemas"
 VECTORS = SCHEMAS / "vectors"
 CODEGEN = ROOT / "tools" / "codegen"
 NODE_BIN = CODEGEN / "node_modules" / ".bin"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 BUNDLE = bundle_path()
 OPENAPI_GENERATOR = "org.openapitools:openapi-generator-cli:7.25.0"
 # Problems a type system can hold. Composition (exactly one of image and cloud_image: codes
@@ -67,8 +69,10 @@ def run(
     return done.stdout + done.stderr if stderr_too else done.stdout
 
 
-def node_tool(name: str) -> str:
-    return str(NODE_BIN / name)
+def compile_strict(node_tools: Path, folder: Path) -> None:
+    """tsc --strict (tests/codegen/fixtures/tsconfig.json) over every .ts file of ``folder``."""
+    shutil.copy(FIXTURES / "tsconfig.json", folder / "tsconfig.json")
+    run([node_tools / "tsc", "-p", folder])
 
 
 def component_name(message: str) -> str:

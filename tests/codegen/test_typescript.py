@@ -1,27 +1,20 @@
 """TypeScript from the bundle and the schemas compiles under tsc --strict, with 0 errors.
 
 openapi-typescript's types (with a usage file that must accept real payloads and refuse wrong
-ones), the fetch clients of @hey-api/openapi-ts, orval and openapi-generator, and quicktype's
-types from the JSON Schema files.
+ones), the fetch clients of @hey-api/openapi-ts and orval, and quicktype's types from the JSON
+Schema files. (openapi-generator's typescript-fetch client: test_openapi_generator.py.)
 """
 
 from __future__ import annotations
 
 import re
 import shutil
-from pathlib import Path
 
 import pytest
 
-from .helpers import BUNDLE, message_files, run
+from .helpers import BUNDLE, FIXTURES, compile_strict, message_files, run
 
 pytestmark = pytest.mark.slow
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-
-
-def compile_strict(node_tools: Path, folder: Path) -> None:
-    shutil.copy(FIXTURES / "tsconfig.json", folder / "tsconfig.json")
-    run([node_tools / "tsc", "-p", folder])
 
 
 def test_openapi_typescript_types_and_a_usage_file_compile(node_tools, generated):
@@ -58,7 +51,3 @@ def test_quicktype_types_from_the_json_schemas_compile(node_tools, generated):
     compile_strict(node_tools, folder)
     source = (folder / "contract.ts").read_text()
     assert "export interface MonitoringPredictionRequest" in source
-
-
-def test_openapi_generator_typescript_fetch_client_compiles(node_tools, openapi_generated):
-    compile_strict(node_tools, openapi_generated["typescript-fetch"])
