@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from picsellia_contract import message_names
+from picsellia_contract import is_valid, message_names, validate
+from picsellia_contract.checks import guess_type, matching_types
 from picsellia_contract.openapi import bundle_path, pascal_case
 from picsellia_contract.registry import load_schema
 
@@ -149,3 +150,23 @@ def structurally_invalid() -> list:
             sample = (group["message"], test["data"])
             samples.append(pytest.param(*sample, id=f"{group['message']}: {test['description']}"))
     return samples
+
+
+def monitoring_samples() -> list:
+    """The valid samples of the monitoring request."""
+    return [p for p in valid_samples() if p.values[0] == "monitoring-prediction-request"]
+
+
+def deployment_type(sample) -> str:
+    """The sample's deployment type, or the one its keys tell, as validate() infers it."""
+    _, given, data = sample.values
+    raw = data["raw_predictions"]
+    return given or (matching_types(raw) or [guess_type(raw)])[0]
+
+
+def assert_still_accepted(samples: list, sent: list) -> None:
+    """Each payload as sent is valid on its sample's deployment type."""
+    for sample, payload in zip(samples, sent, strict=True):
+        type_ = deployment_type(sample)
+        problems = validate("monitoring-prediction-request", payload, deployment_type=type_)
+        assert is_valid(problems), (sample.id, payload, [p.as_dict() for p in problems])
