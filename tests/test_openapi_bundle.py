@@ -75,6 +75,7 @@ def test_no_schema_keeps_its_id_schema_or_defs():
 def test_component_names_are_pascal_case_titles(name):
     schema = SCHEMAS[name]
     assert PASCAL.match(name), name
+    assert schema.get("title"), f"{name}: give the schema (or $defs entry) a short noun title"
     assert pascal_case(schema["title"]) == name, (name, schema["title"])
     assert len(schema["title"].split()) <= 6 and not SENTENCE_MARKS.search(schema["title"]), (
         f"{name}: a title is a short noun, long text goes in the description"
