@@ -19,10 +19,20 @@ from .helpers import BUNDLE, CODEGEN, NODE_BIN, OPENAPI_GENERATOR, ROOT, run
 JAR_DIR = ROOT / "build" / "codegen"
 
 
+def node_tools_installed() -> bool:
+    """Every tool of tools/codegen/package.json is installed at its pinned version."""
+    wanted = json.loads((CODEGEN / "package.json").read_text())["devDependencies"]
+    for name, version in wanted.items():
+        installed = CODEGEN / "node_modules" / name / "package.json"
+        if not installed.exists() or json.loads(installed.read_text())["version"] != version:
+            return False
+    return NODE_BIN.is_dir()
+
+
 @pytest.fixture(scope="session")
 def node_tools() -> Path:
-    """tools/codegen/node_modules/.bin, installed from the lock file when missing."""
-    if not NODE_BIN.is_dir():
+    """tools/codegen/node_modules/.bin, installed from the lock file when missing or stale."""
+    if not node_tools_installed():
         if shutil.which("npm") is None:
             pytest.fail("npm is needed for the code-generation gate (Node 20 or later)")
         run(["npm", "ci", "--prefix", CODEGEN, "--no-audit", "--no-fund"], timeout=900)
