@@ -9,6 +9,7 @@ from flask import Blueprint, Response, request
 from picsellia_contract import check_message, load_schema, message_names
 from picsellia_contract.cli import verdict
 from picsellia_contract.images import sniff_content_type
+from picsellia_contract.openapi import bundle_path
 
 from . import __version__, faults
 from .auth import deployment_or_404
@@ -100,6 +101,11 @@ def validate(message: str):
     return answer(verdict(checked.problems))
 
 
+def openapi_file():
+    """GET /openapi.json: schemas/openapi.bundled.json, the one-file document for generators."""
+    return Response(bundle_path().read_bytes(), mimetype="application/json")
+
+
 def reset():
     """admin-reset-response.json: forget predictions, journal, faults and the clock offset."""
     request_context().store.reset()
@@ -154,6 +160,7 @@ add_views(
         "adminImage": image,
         "adminValidate": validate,
         "adminReset": reset,
+        "openapiDocument": openapi_file,
         "adminClock": clock,
         "adminStrict": strict,
         "adminAddFault": add_fault,

@@ -89,12 +89,6 @@ def image(prediction_id: str) -> Response:
     return response
 
 
-@bp.get("/openapi.json")
-def openapi() -> Response:
-    """The OpenAPI document bundled into one self-contained document."""
-    return jsonify(bundled_openapi())
-
-
 @bp.get("/docs")
 def docs():
     """The API reference, rendered from the bundled OpenAPI document."""

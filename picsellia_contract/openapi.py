@@ -1,7 +1,12 @@
 """The OpenAPI document, as written (``$ref`` to the schema files) or bundled into one document.
 
-The bundled form copies each referenced schema file, in memory, under ``components/schemas`` and
-rewrites every reference to point there, for tools that do not follow references across files.
+``schemas/openapi.json`` refers to the schema files; most code generators read one file only, so
+``schemas/openapi.bundled.json`` is generated from it (``python -m picsellia_contract.openapi``):
+every schema file reached by a ``$ref``, and every ``$defs`` entry referenced, becomes a component
+named by its title in PascalCase (``Monitoring prediction request`` ->
+``MonitoringPredictionRequest``, ``Box``), every ``$ref`` becomes ``#/components/schemas/<Name>``,
+and ``$id``/``$schema`` go. A reference to any other part of a file (a property) is replaced by a
+copy of its target. Annotations (``x-...``) are kept as written.
 """
 
 from __future__ import annotations
@@ -9,9 +14,16 @@ from __future__ import annotations
 import copy
 import functools
 import json
+import re
+import sys
+from pathlib import Path
 from typing import Any
 
 from .registry import BASE_URI, load_schema, schema_dir
+
+BUNDLE_FILE = "openapi.bundled.json"
+COMPONENTS = "#/components/schemas/"
+_WORD = re.compile(r"[A-Za-z0-9]+")
 
 
 def openapi_document() -> dict[str, Any]:
@@ -20,37 +32,32 @@ def openapi_document() -> dict[str, Any]:
     return json.loads(text)
 
 
-@functools.cache
-def _bundled() -> dict[str, Any]:
-    document = openapi_document()
-    components = document["components"].setdefault("schemas", {})
-    pending = list(referenced_files(document))
-    while pending:
-        stem = pending.pop()
-        if stem in components:
-            continue
-        schema = copy.deepcopy(load_schema(stem))
-        for key in ("$id", "$schema"):
-            schema.pop(key)
-        pending.extend(referenced_files(schema))
-        _rewrite(schema, stem)
-        components[stem] = schema
-    _rewrite(document, None)  # refs already rewritten name components/ and are left alone
-    return document
-
-
 def bundled_openapi() -> dict[str, Any]:
-    """A self-contained copy of the OpenAPI document (a fresh copy each call)."""
+    """The self-contained document, computed from the split files (a fresh copy each call)."""
     return copy.deepcopy(_bundled())
 
 
+def bundle_text() -> str:
+    """The bundled document as ``schemas/openapi.bundled.json`` holds it (indent 2)."""
+    return json.dumps(_bundled(), indent=2, ensure_ascii=False) + "\n"
+
+
+def bundle_path() -> Path:
+    return schema_dir() / BUNDLE_FILE
+
+
+def pascal_case(text: str) -> str:
+    """``Raw predictions, object detection`` -> ``RawPredictionsObjectDetection``."""
+    return "".join(word[0].upper() + word[1:] for word in _WORD.findall(text))
+
+
 def referenced_files(node: Any) -> set[str]:
-    """Stems of the schema files that ``node`` refers to."""
+    """Stems of the other schema files that ``node`` refers to."""
     found = set()
     if isinstance(node, dict):
         target = node.get("$ref")
         if isinstance(target, str) and not target.startswith("#"):
-            found.add(target.removeprefix(BASE_URI).split("#")[0].removesuffix(".json"))
+            found.add(_split(target, None)[0])
         for value in node.values():
             found |= referenced_files(value)
     elif isinstance(node, list):
@@ -59,16 +66,106 @@ def referenced_files(node: Any) -> set[str]:
     return found
 
 
-def _rewrite(node: Any, current: str | None) -> None:
-    """Point every ``$ref`` under ``node`` (inside schema ``current``) at components/schemas."""
-    if isinstance(node, dict):
+def _split(target: str, current: str | None) -> tuple[str, str]:
+    """``common.json#/$defs/box`` -> ``("common", "/$defs/box")``; ``#/$defs/x`` stays in file."""
+    file_part, _, fragment = target.removeprefix(BASE_URI).partition("#")
+    stem = file_part.removesuffix(".json") or current
+    if stem is None:
+        raise ValueError(f"a local reference {target!r} outside any schema file")
+    return stem, fragment
+
+
+def _resolve(stem: str, fragment: str) -> Any:
+    node: Any = load_schema(stem)
+    for token in filter(None, fragment.split("/")):
+        token = token.replace("~1", "/").replace("~0", "~")
+        node = node[int(token)] if isinstance(node, list) else node[token]
+    return node
+
+
+def _is_component(fragment: str) -> bool:
+    """A whole file, or one ``$defs`` entry: each becomes a named component."""
+    return fragment == "" or re.fullmatch(r"/\$defs/[^/]+", fragment) is not None
+
+
+def _name(stem: str, fragment: str) -> str:
+    schema = _resolve(stem, fragment)
+    fallback = fragment.rsplit("/", 1)[-1] if fragment else stem
+    return pascal_case(schema.get("title") or fallback)
+
+
+class _Bundler:
+    """Collects the components reachable from the document, one name per (file, fragment)."""
+
+    def __init__(self) -> None:
+        self.names: dict[tuple[str, str], str] = {}
+        self.components: dict[str, Any] = {}
+        self.pending: list[tuple[str, str]] = []
+
+    def component_ref(self, key: tuple[str, str]) -> str:
+        if key not in self.names:
+            name = _name(*key)
+            taken = {n: k for k, n in self.names.items()}
+            if name in taken:
+                clash = f"{taken[name]} and {key}"
+                raise ValueError(f"two schemas would both be component {name}: {clash}")
+            self.names[key] = name
+            self.pending.append(key)
+        return COMPONENTS + self.names[key]
+
+    def rewrite(self, node: Any, current: str | None) -> Any:
+        """A copy of ``node`` with every reference pointing at components/schemas."""
+        if isinstance(node, list):
+            return [self.rewrite(value, current) for value in node]
+        if not isinstance(node, dict):
+            return node
         target = node.get("$ref")
-        if isinstance(target, str) and "components/" not in target:
-            file_part, _, fragment = target.removeprefix(BASE_URI).partition("#")
-            stem = file_part.removesuffix(".json") or current
-            node["$ref"] = f"#/components/schemas/{stem}{fragment}"
-        for value in node.values():
-            _rewrite(value, current)
-    elif isinstance(node, list):
-        for value in node:
-            _rewrite(value, current)
+        rest = {k: self.rewrite(v, current) for k, v in node.items() if k != "$ref"}
+        if not isinstance(target, str) or target.startswith("#/components/"):
+            return rest if target is None else {"$ref": target, **rest}
+        stem, fragment = _split(target, current)
+        if _is_component(fragment):
+            return {"$ref": self.component_ref((stem, fragment)), **rest}
+        return {**self.rewrite(_resolve(stem, fragment), stem), **rest}
+
+    def run(self, document: dict[str, Any]) -> dict[str, Any]:
+        written = document.get("components", {}).pop("schemas", {})
+        kept = {k: v for k, v in written.items() if set(v) != {"$ref"}}  # bare refs: reached anyway
+        for value in written.values():
+            if set(value) == {"$ref"}:
+                self.component_ref(_split(value["$ref"], None))
+        bundled = self.rewrite(document, None)
+        while self.pending:
+            stem, fragment = self.pending.pop()
+            schema = copy.deepcopy(_resolve(stem, fragment))
+            for key in ("$id", "$schema", "$defs"):
+                schema.pop(key, None)
+            self.components[self.names[stem, fragment]] = self.rewrite(schema, stem)
+        schemas = {**self.rewrite(kept, None), **self.components}
+        bundled.setdefault("components", {})
+        bundled["components"] = {"schemas": dict(sorted(schemas.items())), **bundled["components"]}
+        return bundled
+
+
+@functools.cache
+def _bundled() -> dict[str, Any]:
+    return _Bundler().run(openapi_document())
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m picsellia_contract.openapi [--check]``: write (or check) the bundled file."""
+    args = sys.argv[1:] if argv is None else argv
+    path, text = bundle_path(), bundle_text()
+    if "--check" in args:
+        current = path.read_text(encoding="utf-8") if path.exists() else ""
+        if current != text:
+            print(f"{path} is stale: run python -m picsellia_contract.openapi", file=sys.stderr)
+            return 1
+        return 0
+    path.write_text(text, encoding="utf-8")
+    print(f"wrote {path} ({len(_bundled()['components']['schemas'])} schemas)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -97,7 +97,7 @@ def test_every_asset_is_served_by_the_mock_and_nothing_comes_from_elsewhere(clie
 
 
 def test_the_pages_own_requests_are_not_journaled(client, login, ids):
-    for path in ("/", f"/deployments/{ids['POINT']}", "/docs", "/openapi.json"):
+    for path in ("/", f"/deployments/{ids['POINT']}", "/docs"):
         assert client.get(path).status_code == 200
     assert client.get("/__web/static/page.js").status_code == 200
     assert client.get("/__web/predictions").status_code == 200
@@ -171,5 +171,5 @@ def test_the_api_reference_lists_every_operation_and_links_every_schema(client):
 
 def test_the_web_routes_are_not_in_the_openapi_document():
     paths = set(bundled_openapi()["paths"])
-    assert not paths & {"/", "/docs", "/openapi.json", "/deployments/{id}"}
+    assert not paths & {"/", "/docs", "/deployments/{id}"}
     assert not any(path.startswith("/__web") for path in paths)

@@ -1,0 +1,96 @@
+"""Session fixtures of the code-generation gate: the pinned Node tools, the openapi-generator
+jar and a folder for generated code (outside git).
+
+Node tools come from tools/codegen/package-lock.json (``npm ci --prefix tools/codegen``, run here
+when node_modules is missing); the openapi-generator CLI comes from Maven Central through Maven's
+local repository and is copied once into build/codegen/.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from .helpers import BUNDLE, CODEGEN, NODE_BIN, OPENAPI_GENERATOR, ROOT, run
+
+JAR_DIR = ROOT / "build" / "codegen"
+
+
+def node_tools_installed() -> bool:
+    """Every tool of tools/codegen/package.json is installed at its pinned version."""
+    wanted = json.loads((CODEGEN / "package.json").read_text())["devDependencies"]
+    for name, version in wanted.items():
+        installed = CODEGEN / "node_modules" / name / "package.json"
+        if not installed.exists() or json.loads(installed.read_text())["version"] != version:
+            return False
+    return NODE_BIN.is_dir()
+
+
+@pytest.fixture(scope="session")
+def node_tools() -> Path:
+    """tools/codegen/node_modules/.bin, installed from the lock file when missing or stale."""
+    if not node_tools_installed():
+        if shutil.which("npm") is None:
+            pytest.fail("npm is needed for the code-generation gate (Node 20 or later)")
+        run(["npm", "ci", "--prefix", CODEGEN, "--no-audit", "--no-fund"], timeout=900)
+    return NODE_BIN
+
+
+# openapi-generator's options per client (its "batch" config): names that compile in each language,
+# and for Java the native HTTP client, Jakarta annotations and no JsonNullable wrapper.
+OPENAPI_GENERATOR_CLIENTS = {
+    "typescript-fetch": {},
+    "go": {"additionalProperties": {"packageName": "picsellia", "enumClassPrefix": True}},
+    "java": {
+        "library": "native",
+        "apiPackage": "picsellia.api",
+        "modelPackage": "picsellia.model",
+        "invokerPackage": "picsellia.client",
+        "groupId": "picsellia",
+        "artifactId": "picsellia-client",
+        "additionalProperties": {
+            "useJakartaEe": True,
+            "openApiNullable": False,
+            "hideGenerationTimestamp": True,
+        },
+    },
+}
+
+
+@pytest.fixture(scope="session")
+def openapi_generator() -> list[str]:
+    """The command line that runs the pinned openapi-generator CLI."""
+    version = OPENAPI_GENERATOR.rsplit(":", 1)[1]
+    jar = JAR_DIR / f"openapi-generator-cli-{version}.jar"
+    if not jar.exists():
+        run(
+            ["mvn", "-B", "-q", "dependency:copy", f"-Dartifact={OPENAPI_GENERATOR}"]
+            + [f"-DoutputDirectory={JAR_DIR}"],
+            cwd=CODEGEN,
+            timeout=900,
+        )
+    return ["java", "-jar", str(jar)]
+
+
+@pytest.fixture(scope="session")
+def generated(tmp_path_factory) -> Path:
+    """A folder for this session's generated code."""
+    return tmp_path_factory.mktemp("codegen")
+
+
+@pytest.fixture(scope="session")
+def openapi_generated(openapi_generator, generated) -> dict[str, Path]:
+    """The three openapi-generator clients of the bundle, generated in one JVM (batch)."""
+    folder = generated / "openapi-generator"
+    folder.mkdir()
+    outputs, configs = {}, []
+    for name, options in OPENAPI_GENERATOR_CLIENTS.items():
+        outputs[name] = folder / name
+        config = {"generatorName": name, "inputSpec": str(BUNDLE), "outputDir": str(folder / name)}
+        configs.append(folder / f"{name}.json")
+        configs[-1].write_text(json.dumps({**config, **options}))
+    run([*openapi_generator, "batch", "--fail-fast", *configs])
+    return outputs
