@@ -127,6 +127,22 @@ class Observer:
         requests.Session.send = send  # type: ignore[method-assign]
 
 
+class BindLog(logging.Handler):
+    """Why the SDK could not log in while building the Deployment: it logs the reason, per
+    service, and keeps going without that service's connection."""
+
+    PATTERN = re.compile(r"Could not bind .* our (monitoring|serving) service .* because : (.*)")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reasons: dict[str, str] = {}
+
+    def emit(self, record: logging.LogRecord) -> None:
+        found = self.PATTERN.search(record.getMessage())
+        if found:
+            self.reasons[found[1]] = found[2]
+
+
 def number(value: Any) -> Any:
     """A JSON integer where the SDK's hint says ``float`` (beartype refuses ``int`` there)."""
     return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
@@ -375,7 +391,7 @@ def describe(error: Exception, service: str, attempts: list[Seen], bind_failures
         status = body.get("status") if body and isinstance(body.get("status"), int) else None
         return outcome("service", message, status or last_status, body)
     if isinstance(error, MonitoringConnectionError):  # a status > 500, five times
-        return outcome("service", f"{message}: status > 500 after the SDK's retries", last_status)
+        return outcome("service", "a status > 500 on each of the SDK's 5 tries", last_status)
     if isinstance(error, UnauthorizedError):
         if "regeneration" in message:  # a 401 again, after logging in again
             return outcome("service", message, 401)
@@ -399,10 +415,14 @@ def bind(action: dict, observer: Observer) -> tuple[Calls | None, dict, Exceptio
     """The Deployment, and how each service's login failed when the SDK swallowed it."""
     calls = action.get("calls") or []
     deployment_type = action.get("deployment_type") or guess_type(calls)
+    bind_log = BindLog()
+    logging.getLogger("picsellia").addHandler(bind_log)
     try:
         run = Calls(action, deployment_type)
     except Exception as error:  # such as a deployment id that is not a UUID
         return None, {}, error
+    finally:
+        logging.getLogger("picsellia").removeHandler(bind_log)
     failures: dict[str, dict] = {}
     bound = {
         "monitoring": run.deployment._oracle_connection,
@@ -413,7 +433,8 @@ def bind(action: dict, observer: Observer) -> tuple[Calls | None, dict, Exceptio
             tried = [s for s in observer.seen if s.url.endswith(login)]
             failures[service] = from_attempt(
                 tried[-1] if tried else None,
-                f"the SDK could not log in to the {service} service when binding the deployment",
+                f"the SDK could not log in to the {service} service when it built the Deployment"
+                f" ({bind_log.reasons.get(service, 'no reason logged')}); it does not try again",
             )
     return run, failures, None
 
