@@ -167,7 +167,7 @@ def guess_type(calls: list[dict]) -> str:
                 if key in raw:
                     return kind
             masks = raw.get("detection_masks")
-            if masks is not None:
+            if isinstance(masks, list):
                 return "MASK" if masks and isinstance(masks[0], str) else "SEGMENTATION"
             return "OBJECT_DETECTION" if "detection_boxes" in raw else "CLASSIFICATION"
     return "NOT_CONFIGURED"
@@ -458,6 +458,7 @@ def main() -> int:
         run, bind_failures, bind_error = bind(action, observer)
         results = []
         for call in action.get("calls") or []:
+            call = call if isinstance(call, dict) else {}
             operation = call.get("operation")
             first = len(observer.seen)
             try:
