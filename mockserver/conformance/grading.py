@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from picsellia_contract.routes import operation
+from picsellia_contract.routes import operation as find_operation
 
 PRESENT = "$present"
 _MISSING = object()
@@ -52,7 +52,7 @@ def _describe(entry: dict) -> str:
 def check_requests(expected: list[dict], entries: list[dict]) -> str | None:
     """The server received exactly these requests, in this order, from the services they name
     (a login to a service the scenario does not use breaks nothing: the SDK logs in to both)."""
-    services = {operation(want["operation"]).service for want in expected}
+    services = {find_operation(want["operation"]).service for want in expected}
     entries = [e for e in entries if e["service"] in services]
     seen = ", ".join(_describe(e) for e in entries) or "none"
     if len(entries) != len(expected):
