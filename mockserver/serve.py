@@ -1,25 +1,39 @@
-"""``picsellia-mock serve``: run both services on one base URL (gunicorn for several workers)."""
+"""``picsellia-mock serve``: bind, say where, then serve both services with waitress.
+
+The port is bound before anything is printed, so the first line on standard output is the base
+URL actually bound (``--port 0`` picks a free port): a test suite in any language can start the
+mock and read where it is. waitress reads each request whole before a worker thread sees it, so
+slow or idle connections hold no thread; it runs on Linux, macOS and Windows. ``--workers N``
+(above 1, where the system can fork) runs N processes on the one listening socket, sharing the
+SQLite store.
+"""
 
 from __future__ import annotations
 
 import argparse
 import os
+import signal
+import socket
 import sys
+import webbrowser
 
 from .app import create_app
 from .config import DEMO_API_TOKEN, Config, ConfigError, load_config_file
 
 DEFAULT_DB = "picsellia-mock.sqlite3"
+THREADS = 8  # per process
+CONNECTION_LIMIT = 1000  # open connections waitress accepts; idle ones cost no thread
 
 
 def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8080)
+    parser.add_argument("--port", type=int, default=8080, help="0: any free port")
     parser.add_argument("--config", help="TOML config file (deployments, token lifetime, limits)")
     parser.add_argument("--db", default=DEFAULT_DB, help=f"SQLite file (default: {DEFAULT_DB})")
-    parser.add_argument("--workers", type=int, default=1, help="above 1: run under gunicorn")
+    parser.add_argument("--workers", type=int, default=1, help="processes (above 1: needs fork)")
     parser.add_argument("--strict", action="store_true", help="reject warnings as errors")
     parser.add_argument("--seed", type=int, default=0, help="seed of the simulated model")
+    parser.add_argument("--open", action="store_true", help="open the web page in a browser")
 
 
 def build_config(args: argparse.Namespace) -> Config:
@@ -30,10 +44,17 @@ def build_config(args: argparse.Namespace) -> Config:
     return config
 
 
-def banner(config: Config, base_url: str, workers: int) -> str:
-    lines = [f"Picsellia mock (serving + monitoring) on {base_url}  [{workers} worker(s)]"]
+def base_url(sock: socket.socket) -> str:
+    host, port = sock.getsockname()[:2]
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}"
+
+
+def banner(config: Config, url: str, workers: int) -> str:
+    lines = [f"Picsellia mock (serving + monitoring) on {url}  [{workers} worker(s)]"]
+    lines.append(f"  web page:         {url}/   (API reference: {url}/docs)")
     lines.append("  serving login:    POST /api/login      monitoring login: POST /api/auth/login")
-    lines.append("  admin API:        /__admin/health, /__admin/requests, ...")
+    lines.append("  admin API:        /__admin/deployments, /__admin/requests, ...")
     lines.append(f"  database:         {config.db_path}")
     lines.append("  deployments (id, type, API tokens):")
     for deployment in config.deployments.values():
@@ -44,39 +65,84 @@ def banner(config: Config, base_url: str, workers: int) -> str:
     return "\n".join(lines)
 
 
+def bind(host: str, port: int) -> socket.socket:
+    """The listening socket; OSError (in use, no such address) is the caller's to report."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    return socket.create_server((host, port), family=family, backlog=1024)
+
+
 def serve(args: argparse.Namespace) -> int:
-    """Start the server; a bad configuration is one message on stderr and exit status 2."""
+    """Start the server; a bad option, config, database or port is one line on stderr, exit 2."""
     try:
         if args.workers < 1:
             raise ConfigError(f"--workers must be 1 or more, got {args.workers}")
+        if args.workers > 1 and not hasattr(os, "fork"):
+            raise ConfigError("--workers above 1 needs a system that can fork (Linux, macOS)")
+        if not 0 <= args.port <= 65535:
+            raise ConfigError(f"--port must be between 0 and 65535, got {args.port}")
         config = build_config(args)
         app = create_app(config)
     except ConfigError as exc:
-        print(f"picsellia-mock: error: {exc}", file=sys.stderr)
-        return 2
+        return _fail(str(exc))
     except OSError as exc:
-        print(f"picsellia-mock: error: cannot open the database: {exc}", file=sys.stderr)
-        return 2
-    base_url = f"http://{args.host}:{args.port}"
-    print(banner(config, base_url, args.workers), flush=True)
+        return _fail(f"cannot open the database {args.db}: {exc.strerror or exc}")
+    try:
+        sock = bind(args.host, args.port)
+    except OSError as exc:
+        return _fail(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}")
+    url = base_url(sock)
+    print(url, flush=True)
+    print(banner(config, url, args.workers), flush=True)
+    if args.open:
+        webbrowser.open(url + "/")
     if args.workers > 1:
-        run_gunicorn(app, args.host, args.port, args.workers)
-    else:
-        app.run(host=args.host, port=args.port, threaded=True)
+        return run_processes(app, sock, args.workers)
+    run_waitress(app, sock)
     return 0
 
 
-def run_gunicorn(app, host: str, port: int, workers: int) -> None:
-    from gunicorn.app.base import BaseApplication
+def run_waitress(app, sock: socket.socket) -> None:
+    from waitress.server import create_server
 
-    class MockApplication(BaseApplication):
-        def load_config(self) -> None:
-            self.cfg.set("bind", f"{host}:{port}")
-            self.cfg.set("workers", workers)
-            self.cfg.set("threads", 4)
-            self.cfg.set("accesslog", None)
+    server = create_server(
+        app,
+        sockets=[sock],
+        threads=THREADS,
+        connection_limit=CONNECTION_LIMIT,
+        clear_untrusted_proxy_headers=True,
+        ident="picsellia-mock",
+    )
+    server.run()
 
-        def load(self):
-            return app
 
-    MockApplication().run()
+def run_processes(app, sock: socket.socket, workers: int) -> int:
+    """Fork ``workers`` processes serving the same socket; stop them all on SIGTERM/SIGINT."""
+    children = []
+    for _ in range(workers):
+        pid = os.fork()
+        if pid == 0:
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            run_waitress(app, sock)
+            os._exit(0)
+        children.append(pid)
+
+    def stop(signum, frame) -> None:
+        for child in children:
+            try:
+                os.kill(child, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    for child in children:
+        try:
+            os.waitpid(child, 0)
+        except ChildProcessError:
+            pass
+    return 0
+
+
+def _fail(message: str) -> int:
+    print(f"picsellia-mock: error: {message}", file=sys.stderr)
+    return 2

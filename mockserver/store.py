@@ -1,6 +1,6 @@
 """The embedded SQLite store: predictions, the request journal, faults and the clock.
 
-Every piece of state lives in the database, so that several gunicorn workers share it. Each
+Every piece of state lives in the database, so that several worker processes share it. Each
 worker thread keeps one connection for its life (WAL mode, a busy timeout for concurrent
 writers); every write commits before the answer is sent.
 """

@@ -1,0 +1,60 @@
+"""``picsellia-mock serve``: binds first, then says where; bad start-up states are one line."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+
+import requests
+
+from mockserver import serve as serve_module
+from mockserver.cli import main
+
+
+def test_port_0_binds_a_free_port_and_the_first_line_is_the_base_url(tmp_path):
+    command = [sys.executable, "-m", "mockserver", "--port", "0", "--db", str(tmp_path / "db")]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        first = process.stdout.readline().strip()
+        assert first.startswith("http://127.0.0.1:") and not first.endswith(":0")
+        assert requests.get(first + "/__admin/health", timeout=10).json()["status"] == "ok"
+        assert (
+            f"web page:         {first}/" in process.stdout.readline() + process.stdout.readline()
+        )
+    finally:
+        process.terminate()
+        process.communicate(timeout=10)
+
+
+def test_a_port_in_use_is_one_line_and_exit_status_2(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [sys.executable, "-m", "mockserver", "--port", str(port), "--db", str(tmp_path / "db")],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+    assert done.returncode == 2
+    assert done.stdout == ""  # nothing is announced before the port is bound
+    [line] = done.stderr.strip().splitlines()
+    assert line.startswith(f"picsellia-mock: error: cannot listen on 127.0.0.1:{port}")
+
+
+def test_open_opens_the_web_page_after_binding(tmp_path, monkeypatch, capsys):
+    opened, served = [], []
+    monkeypatch.setattr(serve_module.webbrowser, "open", opened.append)
+    monkeypatch.setattr(serve_module, "run_waitress", lambda app, sock: served.append(sock))
+    assert main(["serve", "--port", "0", "--db", str(tmp_path / "db"), "--open"]) == 0
+    url = capsys.readouterr().out.splitlines()[0]
+    assert opened == [url + "/"]
+    assert served[0].getsockname()[1] == int(url.rsplit(":", 1)[1])
+    served[0].close()
+
+
+def test_an_impossible_port_is_a_usage_error(tmp_path, capsys):
+    assert main(["serve", "--port", "70000", "--db", str(tmp_path / "db")]) == 2
+    assert "--port must be between 0 and 65535" in capsys.readouterr().err
