@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, request
 
+from picsellia_contract.integers import with_integers
+
 from . import stats
 from .auth import authorize, bearer_claims, check_deployment, deployment_or_404, login
 from .bodies import parse_pairs, read_json
@@ -50,6 +52,7 @@ def shadow(prediction_id: str):
     check_deployment(claims, deployment.id)
     body = read_json(request)
     warnings = ctx.check("shadow-request", body, deployment).problems
+    body = with_integers("shadow-request", body, deployment.type)
     if not ctx.store.set_shadow(prediction_id, body):
         message = f"prediction {prediction_id} already has a shadow prediction"
         raise ApiError("already_shadowed", message, deployment_id=deployment.id)

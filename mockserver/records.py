@@ -13,6 +13,8 @@ import sqlite3
 import uuid
 from typing import Any
 
+from picsellia_contract.integers import with_integers
+
 from .config import Deployment
 from .context import Context
 from .errors import ApiError
@@ -24,11 +26,13 @@ def store_monitored(
 ) -> str:
     """Store one monitored prediction and return its new id; 409 when already seen.
 
-    ``image`` is the decoded base64 ``image`` of ``body`` (None for a cloud image). With
+    ``image`` is the decoded base64 ``image`` of ``body`` (None for a cloud image). The body
+    is stored with integer-valued numbers as integers where the contract says integer. With
     ``dedupe`` and ``reject_duplicates`` on, the same image bytes (or the same cloud_image) with
     the same filename on the same deployment is refused: own contract.
     """
     prediction_id = str(uuid.uuid4())
+    body = with_integers("monitoring-prediction-request", body, deployment.type)
     key = None
     if dedupe and ctx.config.reject_duplicates:
         source = image if image is not None else json.dumps(body.get("cloud_image"), sort_keys=True)

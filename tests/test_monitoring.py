@@ -229,3 +229,20 @@ def test_a_jpeg_payload_from_the_guide_style_is_accepted(client, ids, login):
     payload = dict(sdk_payload("CLASSIFICATION"), content_type="image/jpeg", filename="a.jpg")
     payload["image"] = b64(image("JPEG", (64, 48)))
     assert monitor(client, ids, login, "CLASSIFICATION", payload).status_code == 201
+
+
+def test_integer_valued_floats_are_stored_as_integers(client, ids, login):
+    payload = sdk_payload("OBJECT_DETECTION")
+    payload["height"], payload["width"] = 48.0, 64.0
+    raw = payload["raw_predictions"]
+    raw["detection_classes"] = [float(c) for c in raw["detection_classes"]]
+    raw["detection_boxes"] = [[float(v) for v in box] for box in raw["detection_boxes"]]
+    assert monitor(client, ids, login, "OBJECT_DETECTION", payload).status_code == 201
+    [record] = stored(client, ids, "OBJECT_DETECTION")
+    body = record["body"]
+    assert (type(body["height"]), type(body["width"])) == (int, int)
+    assert all(type(c) is int for c in body["raw_predictions"]["detection_classes"])
+    assert all(type(v) is int for box in body["raw_predictions"]["detection_boxes"] for v in box)
+    assert type(body["latency"]) is float  # a number field keeps its decimal point
+    journal = client.get("/__admin/requests?route=monitorPrediction").json["entries"][0]
+    assert type(journal["request"]["body"]["height"]) is float  # the journal keeps what was sent

@@ -1,0 +1,48 @@
+"""Integer-valued numbers where the contract says integer: ``48.0`` becomes ``48``.
+
+JSON Schema counts 48.0 as an integer, so validation accepts it; a client in Go, Rust or Java
+then cannot decode a stored ``48.0`` into an integer field. The mock stores what it received in
+this canonical form (the journal keeps the request exactly as received).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .geometry import type_schema_name
+from .registry import inlined_schema
+from .validate import raw_prediction_paths
+
+
+def with_integers(message: str, instance: Any, deployment_type: str | None = None) -> Any:
+    """A copy of a valid ``instance`` with every integer-valued float that its schema types as
+    an integer turned into an int; raw predictions follow their deployment type's schema."""
+    raw_keys = {path[0] for path in raw_prediction_paths(message) if path}
+    result = _walk(instance, inlined_schema(message), skip=raw_keys)
+    if deployment_type is not None and isinstance(result, dict):
+        type_schema = inlined_schema(type_schema_name(deployment_type))
+        for key in raw_keys:
+            if isinstance(result.get(key), dict):
+                result[key] = _walk(result[key], type_schema, skip=set())
+    return result
+
+
+def _walk(value: Any, schema: Any, skip: set) -> Any:
+    if not isinstance(schema, dict):
+        return value
+    if isinstance(value, float) and value.is_integer() and _types(schema) == {"integer"}:
+        return int(value)
+    if isinstance(value, dict):
+        properties = schema.get("properties", {})
+        return {
+            key: item if key in skip else _walk(item, properties.get(key), set())
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [_walk(item, schema.get("items"), set()) for item in value]
+    return value
+
+
+def _types(schema: dict) -> set:
+    declared = schema.get("type")
+    return {declared} if isinstance(declared, str) else set(declared or ())
