@@ -151,3 +151,10 @@ def test_a_rejected_request_stores_nothing(client, ids):
     client.post(url, json=sdk_payload("OBJECT_DETECTION"))
     stored = client.get(f"/__admin/deployments/{ids['OBJECT_DETECTION']}/predictions").json
     assert stored["count"] == 0
+
+
+def test_a_refused_login_has_no_bearer_challenge(client, ids):
+    body = {"api_token": "wrong", "deployment_id": ids["POINT"]}
+    response = client.post("/api/auth/login", json=body)
+    assert_error(response, 401, "invalid_api_token", "/api_token")
+    assert "WWW-Authenticate" not in response.headers

@@ -6,8 +6,10 @@ import base64
 
 import pytest
 
-from picsellia_contract import checks
+from picsellia_contract import checks, validate
 from picsellia_contract.problems import Problem
+
+from .helpers import sdk_payload
 
 
 @pytest.mark.parametrize(
@@ -91,3 +93,43 @@ def test_inverted_box_outside_the_image_gets_both_warnings():
     problems = list(checks.check_geometry({"detection_boxes": [[50, 0, 10, 70]]}, [], (64, 48)))
     assert {p.code for p in problems} == {"box_inverted", "box_outside_image"}
     assert all(isinstance(p, Problem) and p.severity == "warning" for p in problems)
+
+
+def test_a_type_mismatch_still_reports_list_lengths_and_geometry():
+    raw = {"detection_classes": [0, 1], "detection_scores": [0.5], "points": [[999, 1], [2, 2]]}
+    payload = {**sdk_payload("OBJECT_DETECTION"), "raw_predictions": raw}
+    found = {
+        (p.code, p.pointer)
+        for p in validate(
+            "monitoring-prediction-request", payload, deployment_type="OBJECT_DETECTION"
+        )
+    }
+    assert found == {
+        ("prediction_type_mismatch", "/raw_predictions"),
+        ("list_length_mismatch", "/raw_predictions/detection_scores"),
+        ("geometry_outside_image", "/raw_predictions/points/0"),
+    }
+
+
+def test_keys_that_fit_no_type_are_read_by_inference_priority():
+    both = {
+        "detection_classes": [],
+        "detection_scores": [],
+        "keypoints": [],
+        "detection_boxes": [],
+        "lines": [],
+    }
+    assert checks.matching_types(both) == []
+    assert checks.guess_type(both) == "KEYPOINT"
+    del both["keypoints"]
+    assert checks.guess_type(both) == "LINE"
+    assert checks.guess_type({"detection_classes": []}) == "CLASSIFICATION"
+
+
+def test_a_missing_height_still_checks_geometry_against_the_image():
+    payload = sdk_payload("POINT")
+    del payload["height"]
+    payload["raw_predictions"]["points"] = [[3, 4], [60, 400]]
+    found = {(p.code, p.pointer) for p in validate("monitoring-prediction-request", payload)}
+    assert ("missing_property", "/height") in found
+    assert ("geometry_outside_image", "/raw_predictions/points/1") in found

@@ -147,3 +147,18 @@ def test_wrong_status_for_the_route_is_an_error(rsps):
     session, _ = make()
     with pytest.raises(ServiceError, match="200"):
         session.request("POST", "/api/deployment/dep-1/predictions", 201, data="{}")
+
+
+def test_the_defaults_the_porting_guide_states(rsps):
+    """5 retries of 429/501-599 (login included), 0.5 s doubling, waits capped at 30 s, renewal
+    60 s ahead of expiry, (5, 60) s timeouts: docs/porting-guide.md, section 4."""
+    rsps.post(HOST + "/api/auth/login", status=503, json={})
+    rsps.post(HOST + "/api/auth/login", json=login_answer())
+    for _ in range(6):
+        rsps.get(HOST + "/x", status=502, json={"message": "down"})
+    session, waits = make()
+    with pytest.raises(ServiceError, match="502"):
+        session.request("GET", "/x", 200)
+    assert waits == [0.5, 0.5, 1.0, 2.0, 4.0, 8.0]  # the login's retry, then the call's five
+    assert session.timeout == (5.0, 60.0) and session.refresh_margin == 60.0
+    assert session.max_wait == 30.0 and session._wait(rsps.calls[-1].response, 10) == 30.0

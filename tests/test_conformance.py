@@ -5,10 +5,12 @@ break."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sys
 import textwrap
 from collections import Counter
+from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
@@ -196,3 +198,23 @@ def test_an_adapter_printing_no_json_fails_clearly(tmp_path, capsys):
 def test_no_scenario_matching_is_a_usage_error(tmp_path, capsys):
     assert main(["conformance", "--adapter", "reference", "--only", "nothing-*"]) == 2
     assert "no scenario matches" in capsys.readouterr().err
+
+
+def sdk_table() -> dict[str, bool]:
+    """The porting guide's table: recommended scenario -> whether the official SDK passes it."""
+    guide = (Path(__file__).resolve().parent.parent / "docs" / "porting-guide.md").read_text()
+    rows = re.findall(r"^\| `([a-z0-9-]+)` \| (passes|fails)", guide, re.MULTILINE)
+    return {name: verdict == "passes" for name, verdict in rows}
+
+
+@pytest.mark.slow
+def test_the_official_sdk_passes_every_required_scenario_as_the_guide_says(tmp_path):
+    adapter = Path(__file__).resolve().parent.parent / "examples" / "sdk" / "adapter.py"
+    _, report = run(f"{sys.executable} {adapter}", tmp_path)
+    verdicts = {s["name"]: s for s in report["scenarios"]}
+    failed_required = [
+        n for n, s in verdicts.items() if s["level"] == "required" and not s["passed"]
+    ]
+    assert failed_required == [], {n: verdicts[n]["failure"] for n in failed_required}
+    recommended = {n: s["passed"] for n, s in verdicts.items() if s["level"] == "recommended"}
+    assert recommended == sdk_table()

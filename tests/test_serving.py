@@ -158,3 +158,15 @@ def test_v2_predict_validates_its_body(client, ids, login):
     response = client.post(url, json={"monitor": "True"}, headers=login("serving", "POINT"))
     body = assert_error(response, 422, "missing_property", "/cloud_image")
     assert ("wrong_type", "/monitor") in {(p["code"], p["pointer"]) for p in body["problems"]}
+
+
+@pytest.mark.parametrize("part_type", ["application/octet-stream", "image/png", "text/plain"])
+def test_a_part_content_type_on_media_is_accepted_and_the_bytes_decide(
+    client, ids, login, part_type
+):
+    url = f"/api/deployments/{ids['POINT']}/predict"
+    data = {"monitor": "False", "media": (io.BytesIO(image()), "frame.png", part_type)}
+    response = client.post(url, data=data, headers=login("serving", "POINT"))
+    assert response.status_code == 200, response.json
+    parts = client.get("/__admin/requests?route=predict").json["entries"][0]["request"]["body"]
+    assert parts[-1]["name"] == "media" and parts[-1]["content_type"] == part_type
