@@ -14,23 +14,10 @@ import json
 from hypothesis import strategies as st
 from PIL import Image
 
-MONITORABLE = (
-    "CLASSIFICATION",
-    "OBJECT_DETECTION",
-    "SEGMENTATION",
-    "POINT",
-    "KEYPOINT",
-    "LINE",
-    "MASK",
-)
-GEOMETRY = {
-    "OBJECT_DETECTION": "detection_boxes",
-    "SEGMENTATION": "detection_masks",
-    "POINT": "points",
-    "KEYPOINT": "keypoints",
-    "LINE": "lines",
-    "MASK": "detection_masks",
-}
+from picsellia_contract.checks import monitorable_types
+from picsellia_contract.geometry import geometry_of
+
+MONITORABLE = monitorable_types()  # from the contract: common.json and the type schemas
 
 text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=20)
 names = st.text("abcdefghijklmnopqrstuvwxyz0123456789-_.", min_size=1, max_size=20)
@@ -72,21 +59,20 @@ def _box(draw, width, height):
     return [y1, x1, y2, x2]
 
 
-def _geometry(type_, width, height):
-    if type_ == "OBJECT_DETECTION":
-        return _box(width, height)
-    if type_ == "SEGMENTATION":
-        return st.lists(_xy(width, height), min_size=3, max_size=6)
-    if type_ == "POINT":
-        return _xy(width, height, integer=False)
-    if type_ == "KEYPOINT":
-        keypoint = st.tuples(st.integers(0, width), st.integers(0, height), st.integers(0, 2)).map(
-            list
-        )
-        return st.lists(keypoint, min_size=1, max_size=5)
-    if type_ == "LINE":
-        return st.lists(_xy(width, height), min_size=2, max_size=5)
-    return names  # MASK: one opaque string per instance
+def _keypoints(width, height):
+    keypoint = st.tuples(st.integers(0, width), st.integers(0, height), st.integers(0, 2))
+    return st.lists(keypoint.map(list), min_size=1, max_size=5)
+
+
+# How each shape an x-geometry annotation names is drawn.
+SHAPES = {
+    "box": _box,
+    "polygon": lambda w, h: st.lists(_xy(w, h), min_size=3, max_size=6),
+    "point": lambda w, h: _xy(w, h, integer=False),
+    "keypoints": _keypoints,
+    "polyline": lambda w, h: st.lists(_xy(w, h), min_size=2, max_size=5),
+    "mask": lambda w, h: names,  # one opaque string per instance
+}
 
 
 @st.composite
@@ -99,9 +85,10 @@ def raw_predictions(draw, type_, width=64, height=48, min_size=0):
             st.lists(st.floats(0, 1, allow_nan=False), min_size=n, max_size=n)
         ),
     }
-    if type_ in GEOMETRY:
-        geometry = _geometry(type_, width, height)
-        raw[GEOMETRY[type_]] = draw(st.lists(geometry, min_size=n, max_size=n))
+    geometry = geometry_of(type_)  # the key and shape from the type schema's x-geometry
+    if geometry is not None:
+        shapes = SHAPES[geometry.shape](width, height)
+        raw[geometry.key] = draw(st.lists(shapes, min_size=n, max_size=n))
     texts = draw(st.sampled_from(["absent", "null", "list"]))
     if texts == "null":
         raw["detection_texts"] = None

@@ -85,3 +85,21 @@ def test_json_files_use_one_formatting(schema_dir):
     for path in sorted(schema_dir.rglob("*.json")):
         text = path.read_text(encoding="utf-8")
         assert text == json.dumps(json.loads(text), indent=2, ensure_ascii=False) + "\n", path
+
+
+@pytest.mark.parametrize("package", ["picsellia_contract", "reference_client"])
+def test_the_contract_and_the_client_import_no_web_framework_nor_pillow(package):
+    """A sender validates with the contract alone; a porter reads a client without a server."""
+    import subprocess
+    import sys
+
+    code = (
+        f"import sys, {package}\n"
+        "import picsellia_contract.cli, picsellia_contract.routes, picsellia_contract.integers\n"
+        "banned = ('flask', 'werkzeug', 'gunicorn', 'waitress', 'PIL', 'mockserver')\n"
+        "found = sorted({m.split('.')[0] for m in sys.modules} & set(banned))\n"
+        "print(found)\n"
+        "sys.exit(1 if found else 0)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
