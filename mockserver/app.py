@@ -9,14 +9,14 @@ import threading
 from flask import Flask, current_app, request
 from werkzeug.exceptions import HTTPException
 
-from . import admin, monitoring, serving, web
+from . import admin, guard, monitoring, serving, web
 from .config import Config
 from .context import request_context
+from .database import initialise
 from .errors import ApiError
 from .faults import apply_fault
 from .journal import Note, start_clock, write_journal
 from .routing import route_not_found_message
-from .store import initialise
 
 
 def create_app(config: Config | None = None) -> Flask:
@@ -50,6 +50,7 @@ def before() -> None:
     if request.content_length is not None and request.content_length > limit:
         message = f"the body is {request.content_length} bytes, more than the limit of {limit}"
         raise ApiError("body_too_large", message)
+    guard.check(current_app.config["MOCK"], request)
     start_clock(request)
     apply_fault(request_context(), request)
 

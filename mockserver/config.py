@@ -27,6 +27,8 @@ TOP_LEVEL_KEYS = {
     "max_body_bytes",
     "reject_duplicates",
     "demo_deployments",
+    "admin_token",
+    "allowed_hosts",
     "deployments",
 }
 DEPLOYMENT_KEYS = {"id", "name", "type", "labels", "api_tokens"}
@@ -61,6 +63,8 @@ class Config:
     strict: bool = False
     seed: int = 0
     journal_capacity: int = 10_000
+    admin_token: str | None = None  # when set, /__admin/* and the web page require it
+    allowed_hosts: tuple[str, ...] = ()  # Host names besides loopback ones the admin API answers
 
 
 def demo_deployments() -> dict[str, Deployment]:
@@ -83,6 +87,8 @@ def load_config_file(path: str | Path, base: Config | None = None) -> Config:
         raise ConfigError(f"{path}: cannot read the file: {exc.strerror}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text (a TOML file is UTF-8)") from None
     where = str(path)
     for key in sorted(set(data) - TOP_LEVEL_KEYS):
         raise ConfigError(f"{where}: unknown key '{key}'; known: {sorted(TOP_LEVEL_KEYS)}")
@@ -93,6 +99,15 @@ def load_config_file(path: str | Path, base: Config | None = None) -> Config:
         if not isinstance(data["reject_duplicates"], bool):
             raise ConfigError(f"{where}: key 'reject_duplicates' must be true or false")
         config.reject_duplicates = data["reject_duplicates"]
+    if "admin_token" in data:
+        token = data["admin_token"]
+        if not isinstance(token, str) or len(token) < 8:
+            raise ConfigError(
+                f"{where}: key 'admin_token' must be a string of 8 characters or more"
+            )
+        config.admin_token = token
+    if "allowed_hosts" in data:
+        config.allowed_hosts = _strings(data["allowed_hosts"], where, "allowed_hosts", True)
     keep_demo = data.get("demo_deployments", False)
     if not isinstance(keep_demo, bool):
         raise ConfigError(f"{where}: key 'demo_deployments' must be true or false")

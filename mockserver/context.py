@@ -15,8 +15,9 @@ from flask import current_app
 from picsellia_contract import Checked, check_message, is_valid
 
 from .config import Config, Deployment
+from .database import connect
 from .errors import contract_error
-from .store import Store, connect
+from .store import Store
 
 
 @dataclass(frozen=True)

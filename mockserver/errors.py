@@ -21,6 +21,7 @@ TITLES = {
     405: "Method not allowed",
     409: "Already processed",
     413: "Body too large",
+    415: "Send JSON",
     422: "The request breaks the contract",
     429: "Too many requests",
     500: "Server error",

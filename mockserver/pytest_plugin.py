@@ -68,7 +68,7 @@ class LiveMock:
         )
 
     def reset(self) -> None:
-        self._admin("POST", "/reset")
+        self._admin("POST", "/reset", json={})
 
     def requests(self, **filters: Any) -> list[dict]:
         """The journal entries, newest first (filters: service, status, limit)."""

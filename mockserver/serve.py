@@ -20,6 +20,8 @@ import webbrowser
 
 from .app import create_app
 from .config import DEMO_API_TOKEN, Config, ConfigError, load_config_file
+from .database import DatabaseError
+from .guard import is_loopback
 
 DEFAULT_DB = "picsellia-mock.sqlite3"
 THREADS = 8  # per process
@@ -35,6 +37,9 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--strict", action="store_true", help="reject warnings as errors")
     parser.add_argument("--seed", type=int, default=0, help="seed of the simulated model")
     parser.add_argument("--open", action="store_true", help="open the web page in a browser")
+    parser.add_argument(
+        "--admin-token", help="require this bearer token on /__admin/* and the web page"
+    )
 
 
 def build_config(args: argparse.Namespace) -> Config:
@@ -42,6 +47,10 @@ def build_config(args: argparse.Namespace) -> Config:
     config.db_path = os.path.abspath(args.db)
     config.strict = args.strict
     config.seed = args.seed
+    if args.admin_token is not None:
+        if len(args.admin_token) < 8:
+            raise ConfigError("--admin-token must be 8 characters or more")
+        config.admin_token = args.admin_token
     return config
 
 
@@ -53,7 +62,8 @@ def base_url(sock: socket.socket) -> str:
 
 def banner(config: Config, url: str, workers: int) -> str:
     lines = [f"Picsellia mock (serving + monitoring) on {url}  [{workers} worker(s)]"]
-    lines.append(f"  web page:         {url}/   (API reference: {url}/docs)")
+    page = url + "/" + (f"?admin_token={config.admin_token}" if config.admin_token else "")
+    lines.append(f"  web page:         {page}   (API reference: {url}/docs)")
     lines.append("  serving login:    POST /api/login      monitoring login: POST /api/auth/login")
     lines.append("  admin API:        /__admin/deployments, /__admin/requests, ...")
     lines.append(f"  database:         {config.db_path}")
@@ -83,7 +93,7 @@ def serve(args: argparse.Namespace) -> int:
             raise ConfigError(f"--port must be between 0 and 65535, got {args.port}")
         config = build_config(args)
         app = create_app(config)
-    except ConfigError as exc:
+    except (ConfigError, DatabaseError) as exc:
         return _fail(str(exc))
     except OSError as exc:
         return _fail(f"cannot open the database {args.db}: {exc.strerror or exc}")
@@ -94,8 +104,16 @@ def serve(args: argparse.Namespace) -> int:
     url = base_url(sock)
     print(url, flush=True)
     print(banner(config, url, args.workers), flush=True)
+    if not is_loopback(args.host) and not config.admin_token:
+        print(
+            f"picsellia-mock: warning: serving on {args.host} without an admin token: anyone who "
+            "reaches this port can read and reset the mock (set --admin-token)",
+            file=sys.stderr,
+            flush=True,
+        )
+    page = url + "/" + (f"?admin_token={config.admin_token}" if config.admin_token else "")
     if args.open:
-        webbrowser.open(url + "/")
+        webbrowser.open(page)
     if args.workers > 1:
         return run_processes(app, sock, args.workers)
     run_waitress(app, sock)

@@ -8,7 +8,6 @@ writers); every write commits before the answer is sent.
 from __future__ import annotations
 
 import json
-import secrets
 import sqlite3
 import threading
 import time
@@ -64,28 +63,6 @@ WRITE_LOCK = threading.Lock()
 
 class Duplicate(Exception):
     """The same prediction was already stored for this deployment."""
-
-
-def connect(path: str) -> sqlite3.Connection:
-    connection = sqlite3.connect(path, timeout=30, isolation_level=None)
-    connection.row_factory = sqlite3.Row
-    connection.execute("PRAGMA synchronous = NORMAL")
-    return connection
-
-
-def initialise(path: str) -> str:
-    """Create the tables (idempotent), switch to WAL; the JWT signing key, made once per file."""
-    connection = connect(path)
-    try:
-        connection.execute("PRAGMA journal_mode = WAL")
-        connection.executescript(SCHEMA)
-        key = secrets.token_hex(32)
-        connection.execute("INSERT OR IGNORE INTO meta VALUES ('jwt_secret', ?)", (key,))
-        connection.execute("INSERT OR IGNORE INTO meta VALUES ('clock_offset', '0')")
-        connection.execute("INSERT OR IGNORE INTO meta VALUES ('strict', '')")
-        return Store(connection).meta("jwt_secret")
-    finally:
-        connection.close()
 
 
 class Store:

@@ -21,6 +21,7 @@ from picsellia_contract.openapi import bundled_openapi
 from . import __version__, admin, apidocs
 from .context import request_context
 from .gallery import drawn_predictions
+from .guard import TOKEN_COOKIE
 
 bp = Blueprint(
     "web",
@@ -100,3 +101,13 @@ def docs():
 def prose(text: str) -> Markup:
     """Plain text from the OpenAPI document, escaped, with `code spans` set as code."""
     return Markup(CODE_SPAN.sub(r"<code>\1</code>", str(escape(text))))
+
+
+@bp.after_request
+def remember_admin_token(response: Response) -> Response:
+    """Opened with ?admin_token= (checked by guard.check), the page keeps it as a same-site,
+    script-proof cookie, which its later calls to the admin API carry."""
+    token = request.args.get("admin_token")
+    if token and request_context().config.admin_token == token:
+        response.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="Strict")
+    return response

@@ -82,7 +82,7 @@ def test_reset_forgets_predictions_journal_faults_and_clock(client, ids, login):
     client.post(url, json=sdk_payload("POINT"), headers=login("monitoring", "POINT"))
     client.post("/__admin/clock", json={"advance_seconds": 100})
     client.post("/__admin/faults", json={"route": "/api/login", "status": 500})
-    response = client.post("/__admin/reset")
+    response = client.post("/__admin/reset", json={})
     assert response.json == {"reset": True}
     assert client.get(f"/__admin/deployments/{ids['POINT']}/predictions").json["count"] == 0
     assert client.get("/__admin/health").json["clock_offset_seconds"] == 0

@@ -1,0 +1,81 @@
+"""Opening the SQLite file: checked first, so a bad ``--db`` is one clear sentence, not a
+traceback; created readable by its owner only (it holds the JWT signing key)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sqlite3
+
+from .store import SCHEMA, Store
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+# PRAGMA user_version of a database this version of the mock made: another value is another
+# program's file, or another version's tables.
+SCHEMA_VERSION = 2
+
+
+class DatabaseError(Exception):
+    """The database file cannot be used; the message says which file and why."""
+
+
+def connect(path: str) -> sqlite3.Connection:
+    connection = sqlite3.connect(path, timeout=30, isolation_level=None)
+    connection.row_factory = sqlite3.Row
+    connection.execute("PRAGMA synchronous = NORMAL")
+    return connection
+
+
+def check_path(path: str) -> None:
+    """DatabaseError unless ``path`` is a file this mock can create or open."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path):
+        raise DatabaseError(f"{path} is a directory; give a file name, such as {path}/mock.sqlite3")
+    if not os.path.isdir(folder):
+        raise DatabaseError(f"{path}: the folder {folder} does not exist")
+    if not os.path.exists(path):
+        if not os.access(folder, os.W_OK):
+            raise DatabaseError(f"{path}: the folder {folder} cannot be written")
+        return
+    with open(path, "rb") as handle:
+        header = handle.read(len(SQLITE_HEADER))
+    if header and header != SQLITE_HEADER:
+        raise DatabaseError(f"{path} is not an SQLite database; give a new file name")
+    if not os.access(path, os.W_OK):
+        raise DatabaseError(f"{path} is read-only; the mock writes to its database")
+
+
+def initialise(path: str) -> str:
+    """Check the file, create it (mode 0600) and its tables, switch to WAL; the JWT signing key,
+    made once per file. DatabaseError when the file cannot be used."""
+    check_path(path)
+    if not os.path.exists(path):
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))  # WAL files take this mode
+    try:
+        connection = connect(path)
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"{path}: cannot be opened: {exc}") from None
+    try:
+        _check_schema(connection, path)
+        connection.execute("PRAGMA journal_mode = WAL")
+        connection.executescript(SCHEMA)
+        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        key = secrets.token_hex(32)
+        connection.execute("INSERT OR IGNORE INTO meta VALUES ('jwt_secret', ?)", (key,))
+        connection.execute("INSERT OR IGNORE INTO meta VALUES ('clock_offset', '0')")
+        connection.execute("INSERT OR IGNORE INTO meta VALUES ('strict', '')")
+        return Store(connection).meta("jwt_secret")
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"{path}: cannot be used as the mock's database: {exc}") from None
+    finally:
+        connection.close()
+
+
+def _check_schema(connection: sqlite3.Connection, path: str) -> None:
+    tables = connection.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0]
+    version = connection.execute("PRAGMA user_version").fetchone()[0]
+    if tables and version != SCHEMA_VERSION:
+        raise DatabaseError(
+            f"{path} holds tables of another program or another version of the mock "
+            f"(schema version {version}, this mock's is {SCHEMA_VERSION}); give a new file name"
+        )

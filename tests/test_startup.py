@@ -1,0 +1,79 @@
+"""Every bad start-up state is one line on stderr naming the file or option, and exit status 2."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+import subprocess
+import sys
+
+import pytest
+
+
+def serve(tmp_path, *options: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "mockserver", "--port", "0", *options],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        cwd=tmp_path,
+    )
+
+
+def assert_one_line(done, *words: str) -> None:
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert done.stdout == ""
+    [line] = done.stderr.strip().splitlines()
+    assert line.startswith("picsellia-mock: error: ")
+    for word in words:
+        assert word in line, line
+
+
+def test_a_database_in_a_missing_folder(tmp_path):
+    db = tmp_path / "nowhere" / "db.sqlite3"
+    assert_one_line(serve(tmp_path, "--db", str(db)), str(db), "does not exist")
+
+
+def test_a_database_that_is_a_directory(tmp_path):
+    assert_one_line(serve(tmp_path, "--db", str(tmp_path)), str(tmp_path), "is a directory")
+
+
+def test_a_database_that_is_not_sqlite(tmp_path):
+    db = tmp_path / "notes.txt"
+    db.write_text("these are not the tables you are looking for\n")
+    assert_one_line(serve(tmp_path, "--db", str(db)), str(db), "not an SQLite database")
+
+
+def test_an_sqlite_file_of_another_program(tmp_path):
+    db = tmp_path / "other.sqlite3"
+    with sqlite3.connect(db) as other:
+        other.execute("CREATE TABLE predictions (x)")
+    assert_one_line(serve(tmp_path, "--db", str(db)), str(db), "another program")
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes a read-only file anyway")
+def test_a_read_only_database(tmp_path):
+    db = tmp_path / "db.sqlite3"
+    sqlite3.connect(db).close()
+    db.chmod(stat.S_IRUSR)
+    assert_one_line(serve(tmp_path, "--db", str(db)), str(db), "read-only")
+
+
+def test_a_config_that_is_not_utf8(tmp_path):
+    config = tmp_path / "mock.toml"
+    config.write_bytes(b"jwt_lifetime_seconds = 60 # caf\xe9\n")
+    done = serve(tmp_path, "--config", str(config), "--db", str(tmp_path / "db"))
+    assert_one_line(done, str(config), "UTF-8")
+
+
+def test_the_database_is_readable_by_its_owner_only(tmp_path):
+    from mockserver.app import create_app
+    from mockserver.config import Config
+
+    db = tmp_path / "db.sqlite3"
+    app = create_app(Config(db_path=str(db)))
+    app.test_client().get("/__admin/health")  # a connection: the WAL files exist now
+    for path in tmp_path.iterdir():
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
+    assert {p.name for p in tmp_path.iterdir()} >= {"db.sqlite3", "db.sqlite3-wal"}
