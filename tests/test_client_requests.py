@@ -21,10 +21,13 @@ RAW = {"detection_classes": [0], "detection_scores": [0.5], "detection_boxes": [
 @pytest.fixture
 def rsps():
     with responses.RequestsMock(assert_all_requests_are_fired=True) as mock:
-        expires = int(time.time()) + 3600
-        mock.post(HOST + "/api/login", json={"jwt": "s", "expires": expires})
-        mock.post(HOST + "/api/auth/login", json={"jwt": "o", "expires": expires})
         yield mock
+
+
+def expect_login(rsps, service: str) -> None:
+    """The one login a test's client makes: serving answers jwt 's', monitoring 'o'."""
+    route, jwt = ("/api/login", "s") if service == "serving" else ("/api/auth/login", "o")
+    rsps.post(HOST + route, json={"jwt": jwt, "expires": int(time.time()) + 3600})
 
 
 def parse_multipart(request):
@@ -39,7 +42,7 @@ def parse_multipart(request):
 )
 def test_predict_sends_the_sdks_multipart(rsps, singular, route):
     rsps.post(HOST + route, json={"ok": 1})
-    rsps.assert_all_requests_are_fired = False
+    expect_login(rsps, "serving")
     client = ServingClient(HOST, "d", "t", singular_route=singular)
     client.predict(image(), filename="f.png", tags=["a", "b"], source="cam", metadata={"k": 1})
     sent = rsps.calls[-1].request
@@ -57,7 +60,7 @@ def test_predict_sends_the_sdks_multipart(rsps, singular, route):
 
 def test_predict_without_tags_sends_no_tags_part(rsps):
     rsps.post(HOST + "/api/deployments/d/predict", json={})
-    rsps.assert_all_requests_are_fired = False
+    expect_login(rsps, "serving")
     ServingClient(HOST, "d", "t").predict(image(), monitor=False)
     form, _ = parse_multipart(rsps.calls[-1].request)
     assert "tags" not in form and form["monitor"] == "False"
@@ -66,7 +69,7 @@ def test_predict_without_tags_sends_no_tags_part(rsps):
 def test_v2_bodies(rsps):
     rsps.post(HOST + "/api/v2/deployments/d/predict", json={})
     rsps.post(HOST + "/api/v2/deployments/d/predict/shadow", json={})
-    rsps.assert_all_requests_are_fired = False
+    expect_login(rsps, "serving")
     client = ServingClient(HOST, "d", "t")
     client.predict_cloud_image(CLOUD)
     client.predict_shadow("p-1", CLOUD, monitor=False)
@@ -85,7 +88,7 @@ def test_v2_bodies(rsps):
 
 def test_monitoring_payload_reads_type_and_size_from_the_image(rsps):
     rsps.post(HOST + "/api/deployment/d/predictions", status=201, json={"id": "x"})
-    rsps.assert_all_requests_are_fired = False
+    expect_login(rsps, "monitoring")
     client = MonitoringClient(HOST, "d", "t")
     data = image("JPEG", (30, 20))
     payload = client.build_payload(data, RAW, 1, filename="f.jpg", timestamp=1.5e9, sample=True)
@@ -139,7 +142,7 @@ def test_shadow_info_and_stats(rsps):
     rsps.post(HOST + "/api/prediction/p-1/shadow", status=201, json={"id": "p-1"})
     rsps.get(HOST + "/api/deployment/d", json={"id": "d"})
     rsps.get(HOST + "/api/deployment/d/predictions/stats", json={})
-    rsps.assert_all_requests_are_fired = False
+    expect_login(rsps, "monitoring")
     client = MonitoringClient(HOST, "d", "t")
     client.shadow("p-1", RAW, 1)
     client.deployment()
@@ -152,7 +155,6 @@ def test_shadow_info_and_stats(rsps):
 
 
 def test_invalid_payload_is_refused_before_sending(rsps):
-    rsps.assert_all_requests_are_fired = False
     client = MonitoringClient(HOST, "d", "t", deployment_type="POINT")
     payload = client.build_payload(image(), RAW, 1)
     with pytest.raises(RequestInvalid) as caught:
@@ -163,7 +165,7 @@ def test_invalid_payload_is_refused_before_sending(rsps):
 
 def test_validation_can_be_turned_off(rsps):
     rsps.post(HOST + "/api/deployment/d/predictions", status=422, json={"message": "bad"})
-    rsps.assert_all_requests_are_fired = False
+    expect_login(rsps, "monitoring")
     client = MonitoringClient(HOST, "d", "t", validate=False)
     payload = client.build_payload(
         image(), {"detection_classes": [1, 2], "detection_scores": [1]}, 1

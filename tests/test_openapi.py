@@ -104,3 +104,10 @@ def test_every_error_response_uses_the_shared_error_body():
     responses = openapi_document()["components"]["responses"]
     for response in responses.values():
         assert response["content"]["application/problem+json"]["schema"] == {"$ref": "error.json"}
+
+
+def test_the_documents_version_is_the_packages():
+    from picsellia_contract import __version__
+
+    assert openapi_document()["info"]["version"] == __version__
+    assert bundled_openapi()["info"]["version"] == __version__
