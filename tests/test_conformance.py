@@ -83,7 +83,8 @@ MUTANTS = {
         session.RETRY_STATUSES = session.RETRY_STATUSES | (set(range(400, 500)) - {401})
         original = session.ServiceSession._wait
         def wait(self, response, attempt):  # no backoff before a 4xx retry: a quicker test
-            return 0.0 if response.status_code < 500 else original(self, response, attempt)
+            quick = response.status_code < 500 and response.status_code != 429
+            return 0.0 if quick else original(self, response, attempt)
         session.ServiceSession._wait = wait
         """,
         {"no_retry_client_errors"},
