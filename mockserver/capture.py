@@ -41,12 +41,22 @@ def headers_as_received(headers) -> dict[str, str]:
     return found
 
 
+NOT_PARSED = object()
+
+
 def body_as_received(
-    data: bytes, mimetype: str, boundary: str | None, image: bytes | None = None
+    data: bytes,
+    mimetype: str,
+    boundary: str | None,
+    image: bytes | None = None,
+    parsed: Any = NOT_PARSED,
 ) -> tuple[str, Any]:
-    """(kind, body): kind is none, json, multipart, text or binary."""
+    """(kind, body): kind is none, json, multipart, text or binary. ``parsed`` is the JSON body
+    as the view already parsed it, so that a large body is not parsed twice."""
     if not data:
         return "none", None
+    if parsed is not NOT_PARSED:
+        return "json", _summarise_image(parsed, image)
     if mimetype == "multipart/form-data" and boundary:
         parts = multipart_parts(data, boundary)
         if parts is not None:

@@ -17,7 +17,7 @@ from flask import Request, Response, current_app, jsonify
 from picsellia_contract import Problem
 from picsellia_contract.routes import operation
 
-from .capture import body_as_received, cut, headers_as_received
+from .capture import NOT_PARSED, body_as_received, cut, headers_as_received
 from .context import request_context
 
 UNJOURNALED = {"adminRequests"}  # reading the journal does not fill it
@@ -31,6 +31,7 @@ class Note:
     deployment_id: str | None = None
     problems: list[Problem] = field(default_factory=list)
     image: bytes | None = None  # the decoded base64 image, so it is not decoded again
+    received: Any = NOT_PARSED  # the JSON body as the view parsed it, so it is not parsed again
 
 
 def answer(
@@ -40,11 +41,12 @@ def answer(
     deployment_id: str | None = None,
     problems: list[Problem] | None = None,
     image: bytes | None = None,
+    received: Any = NOT_PARSED,
 ) -> Response:
     """A JSON answer carrying its note for the journal."""
     response = jsonify(body)
     response.status_code = status
-    response.journal_note = Note(deployment_id, list(problems or []), image)
+    response.journal_note = Note(deployment_id, list(problems or []), image, received)
     return response
 
 
@@ -67,7 +69,11 @@ def write_journal(request: Request, response: Response) -> Response:
     view_args = request.view_args or {}
     data = request.environ.get("mock.body")  # None: refused before it was read (413)
     kind, body = body_as_received(
-        data or b"", request.mimetype, request.mimetype_params.get("boundary"), note.image
+        data or b"",
+        request.mimetype,
+        request.mimetype_params.get("boundary"),
+        note.image,
+        note.received,
     )
     body, truncated = cut(body)
     captured = {

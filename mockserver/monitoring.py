@@ -40,6 +40,7 @@ def monitor(id: str):
         deployment_id=id,
         problems=checked.problems,
         image=checked.image,
+        received=body,
     )
 
 
