@@ -17,7 +17,7 @@ from typing import Any
 
 from .geometry import geometries, geometry_keys, type_schema_name, type_schemas
 from .images import image_size, sniff_content_type
-from .problems import Problem, pointer
+from .problems import Problem, json_type_of, pointer
 from .registry import inlined_schema
 
 # How far ahead of the server's clock a timestamp may be before it is warned about: a choice of
@@ -51,21 +51,9 @@ def _items_fit(raw: dict[str, Any], schema: dict) -> bool:
     for key in geometry_keys():
         items = raw.get(key)
         wanted = schema["properties"].get(key, {}).get("items", {}).get("type")
-        if isinstance(items, list) and wanted and any(_json_type(i) != wanted for i in items):
+        if isinstance(items, list) and wanted and any(json_type_of(i) != wanted for i in items):
             return False
     return True
-
-
-def _json_type(value: Any) -> str:
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return "array" if isinstance(value, list) else "object" if isinstance(value, dict) else "null"
 
 
 def guess_type(raw: dict[str, Any]) -> str:

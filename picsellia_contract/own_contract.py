@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from .answers import Comparison
-from .problems import json_type_of
+from .problems import MISSING, json_type_of, resolve
 from .registry import schema_dir
 
 CONFIRMED, CONTRADICTED, NOT_CHECKED = "confirmed", "contradicted", "not checked"
@@ -83,7 +83,7 @@ def _judge_pointer(check: dict, call: str, result: Comparison, differences, now:
     if any(d.kind == "not JSON" for d in differences):
         return CONTRADICTED, f"{call}: the body is not JSON"
     value = resolve(result.body, where)
-    if value is _MISSING:
+    if value is MISSING:
         return CONTRADICTED, f"{call}: the answer has no {where}"
     got = json_type_of(value)
     if got != check["type"] and not (check["type"] == "number" and got == "integer"):
@@ -93,22 +93,6 @@ def _judge_pointer(check: dict, call: str, result: Comparison, differences, now:
         return CONTRADICTED, f"{call}: {reason}"
     unit = " epoch seconds" if check.get("epoch_seconds") else ""
     return CONFIRMED, f"{call}: {where} is {got}{unit}"
-
-
-_MISSING = object()
-
-
-def resolve(document: Any, pointer: str) -> Any:
-    """The value at an RFC 6901 JSON Pointer, or a sentinel when there is none."""
-    for token in pointer.split("/")[1:]:
-        key = token.replace("~1", "/").replace("~0", "~")
-        if isinstance(document, dict) and key in document:
-            document = document[key]
-        elif isinstance(document, list) and key.isdigit() and int(key) < len(document):
-            document = document[int(key)]
-        else:
-            return _MISSING
-    return document
 
 
 def _short(value: Any) -> str:

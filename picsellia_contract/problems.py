@@ -70,6 +70,22 @@ def pointer(parts: Iterable[Any]) -> str:
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
 
 
+MISSING = object()  # what ``resolve`` answers where a pointer leads nowhere
+
+
+def resolve(document: Any, where: str) -> Any:
+    """The value at an RFC 6901 JSON Pointer, or MISSING."""
+    for token in where.split("/")[1:]:
+        key = token.replace("~1", "/").replace("~0", "~")
+        if isinstance(document, dict) and key in document:
+            document = document[key]
+        elif isinstance(document, list) and key.isdigit() and int(key) < len(document):
+            document = document[int(key)]
+        else:
+            return MISSING
+    return document
+
+
 def _pointer_key(text: str) -> tuple:
     tokens = text.split("/")[1:]
     return tuple((0, int(t), "") if t.isdigit() else (1, 0, t) for t in tokens)

@@ -7,31 +7,16 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from picsellia_contract.problems import MISSING, resolve
 from picsellia_contract.routes import operation as find_operation
 
 PRESENT = "$present"
-_MISSING = object()
-
-
-def resolve(document: Any, pointer: str) -> Any:
-    """The value at an RFC 6901 pointer, or _MISSING."""
-    if pointer == "":
-        return document
-    for token in pointer.lstrip("/").split("/"):
-        token = token.replace("~1", "/").replace("~0", "~")
-        if isinstance(document, dict) and token in document:
-            document = document[token]
-        elif isinstance(document, list) and token.isdigit() and int(token) < len(document):
-            document = document[int(token)]
-        else:
-            return _MISSING
-    return document
 
 
 def _matches(expected: dict[str, Any], document: Any, what: str) -> str | None:
     for pointer, wanted in expected.items():
         found = resolve(document, pointer)
-        if found is _MISSING:
+        if found is MISSING:
             return f"{what} has no {pointer}"
         if wanted != PRESENT and found != wanted:
             return f"{what} has {pointer} = {_short(found)}, expected {_short(wanted)}"
@@ -78,7 +63,7 @@ def _check_request_body(want: dict, request: dict, label: str) -> str | None:
         if problem:
             return problem
     for pointer in want.get("absent", []):
-        if resolve(request["body"], pointer) is not _MISSING:
+        if resolve(request["body"], pointer) is not MISSING:
             return f"{label}'s body holds {pointer}, which must not be sent"
     if "parts" in want:
         problem = _check_parts(want["parts"], request, label)
