@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -213,4 +214,40 @@ def test_a_fault_on_one_deployment_leaves_the_others_alone(client, ids, login):
             f"/api/deployment/{ids['LINE']}", headers=login("monitoring", "LINE")
         ).status_code
         == 503
+    )
+
+
+def test_validate_answers_what_the_cli_prints_for_any_message(client, tmp_path, capsys):
+    from mockserver.cli import main
+
+    payload = sdk_payload("POINT")
+    payload["raw_predictions"]["detection_scores"].append(0.5)  # one score too many
+    path = tmp_path / "payload.json"
+    path.write_text(json.dumps(payload))
+    for strict in ("false", "true"):
+        url = (
+            f"/__admin/validate/monitoring-prediction-request?deployment_type=POINT&strict={strict}"
+        )
+        answer = client.post(url, json=payload)
+        assert answer.status_code == 200
+        assert_conforms("admin-validate-response", answer.json)
+        argv = ["validate", "monitoring-prediction-request", str(path), "--json"]
+        argv += ["--deployment-type", "POINT"] + (["--strict"] if strict == "true" else [])
+        assert main(argv) == 1
+        assert json.loads(capsys.readouterr().out) == answer.json
+    assert answer.json["valid"] is False
+    codes = {p["code"] for p in answer.json["problems"]}
+    assert codes == {"list_length_mismatch"}
+
+
+def test_validate_refuses_an_unknown_message_and_a_bad_query(client):
+    assert_error(
+        client.post("/__admin/validate/no-such-message", json={}), 404, "message_not_found"
+    )
+    bad = client.post("/__admin/validate/login-request?deployment_type=ROBOT", json={})
+    assert_error(bad, 422, "invalid_value", "/deployment_type")
+    assert_error(
+        client.post("/__admin/validate/login-request", data="{", content_type="application/json"),
+        400,
+        "invalid_json",
     )
