@@ -91,7 +91,7 @@ def multipart(image: bytes) -> tuple[bytes, str]:
     return body, f"multipart/form-data; boundary={boundary}"
 
 
-def monitoring_body(image: bytes) -> bytes:
+def monitoring_body(image: bytes, side: int = 148) -> bytes:
     rng = random.Random(3)
     boxes = []
     for _ in range(50):
@@ -100,8 +100,8 @@ def monitoring_body(image: bytes) -> bytes:
     payload = {
         "filename": "b.png",
         "content_type": "IMAGE/PNG",
-        "height": 148,
-        "width": 148,
+        "height": side,
+        "width": side,
         "image": base64.b64encode(image).decode(),
         "raw_predictions": {
             "detection_classes": [rng.randrange(3) for _ in boxes],

@@ -19,6 +19,7 @@ from werkzeug.datastructures import FileStorage, MultiDict
 from picsellia_contract.registry import inlined_schema
 
 from .errors import ApiError
+from .journal import keep_received
 
 MAX_JSON_DEPTH = 64  # arrays and objects nested deeper than this are refused as invalid_json
 
@@ -43,13 +44,17 @@ def read_json(request: Request) -> Any:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise ApiError("invalid_json", "the body is not UTF-8 text") from None
+    del data
+    keep_received(request, text)  # the bytes are freed before parsing, not after
     if _too_deep(text):
         message = f"the body nests arrays and objects more than {MAX_JSON_DEPTH} levels deep"
         raise ApiError("invalid_json", message)
     try:
-        return json.loads(text, parse_constant=_refuse_constant, parse_float=_finite)
+        parsed = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite)
     except ValueError as exc:
         raise ApiError("invalid_json", f"the body is not JSON: {exc}") from None
+    keep_received(request, None, parsed)
+    return parsed
 
 
 def _too_deep(text: str) -> bool:
