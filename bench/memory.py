@@ -28,7 +28,7 @@ import requests
 from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from throughput import CONFIG, DEPLOYMENT, monitoring_body, multipart, png_64kb  # noqa: E402
+from workload import CONFIG, DEPLOYMENT, monitoring_body, multipart, png_64kb  # noqa: E402
 
 MB = 1_000_000
 PEAK_TARGET = 3.0  # peak growth / body

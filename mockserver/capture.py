@@ -84,12 +84,21 @@ def _summarise_image(body: Any, image: bytes | None) -> Any:
     return {**body, "image": image_summary(data)}
 
 
-def cut(body: Any) -> tuple[Any, bool]:
-    """The body, or the head of its JSON text when that is over BODY_LIMIT characters."""
+def cut(body: Any) -> tuple[str, bool]:
+    """The JSON text of the body, or of the head of that text when it is over BODY_LIMIT
+    characters; and whether it was cut."""
     text = json.dumps(body)
     if len(text) <= BODY_LIMIT:
-        return body, False
-    return text[:BODY_LIMIT], True
+        return text, False
+    return json.dumps(text[:BODY_LIMIT]), True
+
+
+def captured_text(head: dict[str, Any], body_text: str, truncated: bool) -> str:
+    """``json.dumps({**head, "body": body, "body_truncated": truncated})``, the body's JSON text
+    given (cut made it): dumped once, not twice."""
+    return (
+        f'{json.dumps(head)[:-1]}, "body": {body_text}, "body_truncated": {json.dumps(truncated)}}}'
+    )
 
 
 def multipart_parts(data: bytes, boundary: str) -> list[dict[str, Any]] | None:

@@ -18,7 +18,7 @@ from werkzeug.exceptions import ClientDisconnected
 from picsellia_contract import Problem
 from picsellia_contract.routes import operation
 
-from .capture import NOT_PARSED, body_as_received, cut, headers_as_received
+from .capture import NOT_PARSED, body_as_received, captured_text, cut, headers_as_received
 from .context import request_context
 from .records import image_summary
 
@@ -116,15 +116,14 @@ def write_journal(request: Request, response: Response) -> Response:
         note.image,
         received,
     )
-    body, truncated = cut(body)
-    captured = {
+    body_text, truncated = cut(body)
+    head = {
         "query": request.args.to_dict(flat=False),
         "headers": headers_as_received(request.headers),
         "body_kind": kind,
         "body_size": size if size is not None else request.content_length or 0,
-        "body": body,
-        "body_truncated": truncated or (size is None and bool(request.content_length)),
     }
+    truncated = truncated or (size is None and bool(request.content_length))
     ctx = request_context()
     entry = {
         "time": ctx.now,
@@ -137,7 +136,7 @@ def write_journal(request: Request, response: Response) -> Response:
         "status": response.status_code,
         "duration_ms": round((time.perf_counter() - started) * 1000, 3),
         "problems": json.dumps([p.as_dict() for p in note.problems]),
-        "request": json.dumps(captured),
+        "request": captured_text(head, body_text, truncated),
     }
     ctx.store.log(entry, current_app.config["MOCK"].journal_capacity)
     return response
