@@ -39,12 +39,16 @@ def _walk(value: Any, schema: Any, skip: set | frozenset) -> Any:
     if isinstance(value, dict):
         properties = schema.get("properties", {})
         return {
-            key: item if key in skip else _walk(item, properties.get(key), _NO_SKIP)
+            key: item
+            if key in skip or type(item) in _UNCHANGED
+            else _walk(item, properties.get(key), _NO_SKIP)
             for key, item in value.items()
         }
-    if isinstance(value, list):
+    if isinstance(value, list):  # a list of numbers: no call per item that stays as it is
         items = schema.get("items")
-        return [_walk(item, items, _NO_SKIP) for item in value]
+        return [
+            item if type(item) in _UNCHANGED else _walk(item, items, _NO_SKIP) for item in value
+        ]
     return value
 
 
