@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+import re
 from typing import Any
 
 from flask import Request
@@ -19,8 +20,10 @@ from werkzeug.datastructures import FileStorage, MultiDict
 from picsellia_contract.registry import inlined_schema
 
 from .errors import ApiError
+from .journal import keep_received
 
 MAX_JSON_DEPTH = 64  # arrays and objects nested deeper than this are refused as invalid_json
+_SIGNIFICANT = re.compile(r'["\\\[\]{}]')  # what _too_deep looks at
 
 
 def _refuse_constant(name: str) -> Any:
@@ -43,13 +46,17 @@ def read_json(request: Request) -> Any:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise ApiError("invalid_json", "the body is not UTF-8 text") from None
+    del data
+    keep_received(request, text)  # the bytes are freed before parsing, not after
     if _too_deep(text):
         message = f"the body nests arrays and objects more than {MAX_JSON_DEPTH} levels deep"
         raise ApiError("invalid_json", message)
     try:
-        return json.loads(text, parse_constant=_refuse_constant, parse_float=_finite)
+        parsed = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite)
     except ValueError as exc:
         raise ApiError("invalid_json", f"the body is not JSON: {exc}") from None
+    keep_received(request, None, parsed)
+    return parsed
 
 
 def _too_deep(text: str) -> bool:
@@ -57,13 +64,14 @@ def _too_deep(text: str) -> bool:
     spares the parser a RecursionError)."""
     if text.count("[") + text.count("{") <= MAX_JSON_DEPTH:
         return False
-    depth, in_string, escaped = 0, False, False
-    for char in text:
+    depth, in_string, escaped_at = 0, False, -1
+    for match in _SIGNIFICANT.finditer(text):  # other characters change nothing: skipped in C
+        at, char = match.start(), match.group()
+        if at == escaped_at:
+            continue
         if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
+            if char == "\\":
+                escaped_at = at + 1
             elif char == '"':
                 in_string = False
         elif char == '"':

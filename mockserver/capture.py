@@ -24,6 +24,7 @@ from .records import image_summary
 
 BODY_LIMIT = 65_536
 TEXT_LIMIT = 4_096  # how much of a body that is not JSON is kept, as text
+CHUNK = 65_536  # how much of a multipart body the decoder is given at a time
 
 
 def fingerprint(credential: str) -> str:
@@ -45,24 +46,26 @@ NOT_PARSED = object()
 
 
 def body_as_received(
-    data: bytes,
+    data: bytes | str,
     mimetype: str,
     boundary: str | None,
     image: bytes | None = None,
     parsed: Any = NOT_PARSED,
 ) -> tuple[str, Any]:
     """(kind, body): kind is none, json, multipart, text or binary. ``parsed`` is the JSON body
-    as the view already parsed it, so that a large body is not parsed twice."""
-    if not data:
-        return "none", None
+    as the view already parsed it, so that a large body is not parsed twice; ``data`` may be
+    the body already decoded as UTF-8 text."""
     if parsed is not NOT_PARSED:
         return "json", _summarise_image(parsed, image)
+    if not data:
+        return "none", None
     if mimetype == "multipart/form-data" and boundary:
-        parts = multipart_parts(data, boundary)
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        parts = multipart_parts(raw, boundary)
         if parts is not None:
             return "multipart", parts
     try:
-        text = data.decode("utf-8")
+        text = data if isinstance(data, str) else data.decode("utf-8")
     except UnicodeDecodeError:
         return "binary", image_summary(data)
     try:
@@ -81,42 +84,76 @@ def _summarise_image(body: Any, image: bytes | None) -> Any:
     return {**body, "image": image_summary(data)}
 
 
-def cut(body: Any) -> tuple[Any, bool]:
-    """The body, or the head of its JSON text when that is over BODY_LIMIT characters."""
+def cut(body: Any) -> tuple[str, bool]:
+    """The JSON text of the body, or of the head of that text when it is over BODY_LIMIT
+    characters; and whether it was cut."""
     text = json.dumps(body)
     if len(text) <= BODY_LIMIT:
-        return body, False
-    return text[:BODY_LIMIT], True
+        return text, False
+    return json.dumps(text[:BODY_LIMIT]), True
+
+
+def captured_text(head: dict[str, Any], body_text: str, truncated: bool) -> str:
+    """``json.dumps({**head, "body": body, "body_truncated": truncated})``, the body's JSON text
+    given (cut made it): dumped once, not twice."""
+    return (
+        f'{json.dumps(head)[:-1]}, "body": {body_text}, "body_truncated": {json.dumps(truncated)}}}'
+    )
 
 
 def multipart_parts(data: bytes, boundary: str) -> list[dict[str, Any]] | None:
-    """The parts of a multipart body in order, or None when it cannot be decoded."""
+    """The parts of a multipart body in order, or None when it cannot be decoded.
+
+    The body is fed to the decoder in chunks and a file part is hashed as it comes, so that a
+    large file is not copied whole into the decoder's buffer, nor joined again from its pieces.
+    """
     decoder = MultipartDecoder(boundary.encode("latin-1"), max_form_memory_size=None)
-    decoder.receive_data(data)
-    decoder.receive_data(None)
+    view = memoryview(data)
+    pieces = [view[start : start + CHUNK] for start in range(0, len(view), CHUNK)]
     parts: list[dict[str, Any]] = []
-    chunks: list[bytes] = []
+    content = _Content(keep=True)
     try:
-        while True:
+        for piece in [*pieces, None]:  # None: the end of the body
+            decoder.receive_data(piece)
             event = decoder.next_event()
-            if isinstance(event, (Field, File)):
-                chunks = []
-                part = {"name": event.name, "content_type": event.headers.get("Content-Type")}
-                if isinstance(event, File):
-                    part["filename"] = event.filename
-                parts.append(part)
-            elif isinstance(event, Data):
-                chunks.append(event.data)
-                if not event.more_data and parts:
-                    _finish(parts[-1], b"".join(chunks))
-            elif isinstance(event, (Epilogue, NeedData)):
-                return parts
+            while not isinstance(event, NeedData):  # past the end, the decoder raises instead
+                if isinstance(event, Epilogue):
+                    return parts
+                if isinstance(event, (Field, File)):
+                    headers = event.headers
+                    part = {"name": event.name, "content_type": headers.get("Content-Type")}
+                    if isinstance(event, File):
+                        part["filename"] = event.filename
+                    parts.append(part)
+                    content = _Content(keep=not isinstance(event, File))
+                elif isinstance(event, Data):
+                    content.add(event.data)
+                    if not event.more_data and parts:
+                        content.finish(parts[-1])
+                event = decoder.next_event()
     except ValueError:
         return None
+    return parts
 
 
-def _finish(part: dict[str, Any], content: bytes) -> None:
-    if "filename" in part:
-        part.update(image_summary(content))
-    else:
-        part["value"] = content.decode("utf-8", "replace")
+class _Content:
+    """One part's content as it arrives: a file's size and hash, a text field's pieces."""
+
+    def __init__(self, keep: bool) -> None:
+        self.size, self.hasher, self.chunks, self.keep = 0, hashlib.sha256(), [], keep
+
+    def add(self, data: bytes) -> None:
+        self.size += len(data)
+        if self.keep:
+            self.chunks.append(data)
+        else:
+            self.hasher.update(data)
+
+    def finish(self, part: dict[str, Any]) -> None:
+        if "filename" in part:
+            part.update(size=self.size, sha256=self.hasher.hexdigest())
+        else:
+            part["value"] = self.text()
+
+    def text(self) -> str:
+        return b"".join(self.chunks).decode("utf-8", "replace")

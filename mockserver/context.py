@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app
+from flask import current_app, has_request_context, request
 
 from picsellia_contract import Checked, check_message, is_valid
 
@@ -50,8 +50,19 @@ def request_context() -> Context:
 
     A worker thread keeps its connection for its whole life instead of opening one per
     request: closing the last connection to a WAL database checkpoints it, which costs
-    milliseconds.
+    milliseconds. The hooks and the view of one request share one context, read again only
+    after the request itself moved the clock or strict mode, or fired a fault.
     """
+    cached = request.environ.get("mock.context") if has_request_context() else None
+    if cached is not None and not cached.store.changed:
+        return cached
+    context = _read_context()
+    if has_request_context():
+        request.environ["mock.context"] = context
+    return context
+
+
+def _read_context() -> Context:
     local = current_app.extensions["mock_connections"]
     if getattr(local, "connection", None) is None:
         local.connection = connect(current_app.config["MOCK_DB"])

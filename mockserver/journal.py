@@ -13,12 +13,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Request, Response, current_app, jsonify
+from werkzeug.exceptions import ClientDisconnected
 
 from picsellia_contract import Problem
 from picsellia_contract.routes import operation
 
-from .capture import NOT_PARSED, body_as_received, cut, headers_as_received
+from .capture import NOT_PARSED, body_as_received, captured_text, cut, headers_as_received
 from .context import request_context
+from .records import image_summary
 
 UNJOURNALED = {"adminRequests"}  # reading the journal does not fill it
 UNJOURNALED_BLUEPRINTS = {"web"}  # the web page's own assets and polling
@@ -53,7 +55,43 @@ def answer(
 def start_clock(request: Request) -> None:
     """Before the request: when it started, and its body read once (kept for the journal)."""
     request.environ["mock.started"] = time.perf_counter()
-    request.environ["mock.body"] = request.get_data(cache=True)
+    data = read_body(request)
+    request.environ["mock.body"] = data  # read_json replaces it by the text, then the parsed body
+    request.environ["mock.body_size"] = len(data)
+
+
+def read_body(request: Request) -> bytes:
+    """The body, read once and cached where Werkzeug's ``get_data`` and form parser find it.
+
+    With a Content-Length, it is read from the server's input (a file, once waitress has the
+    whole body) straight into one bytes object: ``get_data`` would gather it in a bytearray and
+    copy that, twice the body at its peak. Chunked bodies take Werkzeug's way.
+    """
+    length = request.content_length
+    if length is None:
+        return request.get_data(cache=True)
+    data = request.environ["wsgi.input"].read(length) if length else b""
+    if len(data) != length:
+        raise ClientDisconnected()
+    request._cached_data = data  # the attribute get_data and the form parser read first
+    return data
+
+
+def keep_received(request: Request, text: str | None, parsed: Any = NOT_PARSED) -> None:
+    """What the journal keeps of a JSON body once read_json has it: the text (bytes dropped),
+    then the parsed body (text dropped), so that a large body is not held twice or thrice."""
+    request.environ["mock.body"] = text
+    if parsed is not NOT_PARSED:
+        request.environ["mock.received"] = parsed
+    request._cached_data = None  # Werkzeug's copy of the bytes (get_data reads it with getattr)
+
+
+def forget_image_text(request: Request, body: dict, image: bytes) -> dict:
+    """``body`` with null for its base64 ``image`` (stored records keep the decoded bytes); the
+    journal keeps the image's size and SHA-256, as it shows it. The text, about the size of the
+    body, is freed before the record is stored."""
+    request.environ["mock.received"] = {**body, "image": image_summary(image)}
+    return {**body, "image": None}
 
 
 def write_journal(request: Request, response: Response) -> Response:
@@ -67,23 +105,25 @@ def write_journal(request: Request, response: Response) -> Response:
     started = request.environ.get("mock.started", time.perf_counter())
     route = operation_of(request)
     view_args = request.view_args or {}
-    data = request.environ.get("mock.body")  # None: refused before it was read (413)
+    size = request.environ.get("mock.body_size")  # None: refused before it was read (413)
+    received = note.received
+    if received is NOT_PARSED:
+        received = request.environ.get("mock.received", NOT_PARSED)
     kind, body = body_as_received(
-        data or b"",
+        request.environ.get("mock.body") or b"",
         request.mimetype,
         request.mimetype_params.get("boundary"),
         note.image,
-        note.received,
+        received,
     )
-    body, truncated = cut(body)
-    captured = {
+    body_text, truncated = cut(body)
+    head = {
         "query": request.args.to_dict(flat=False),
         "headers": headers_as_received(request.headers),
         "body_kind": kind,
-        "body_size": len(data) if data is not None else request.content_length or 0,
-        "body": body,
-        "body_truncated": truncated or (data is None and bool(request.content_length)),
+        "body_size": size if size is not None else request.content_length or 0,
     }
+    truncated = truncated or (size is None and bool(request.content_length))
     ctx = request_context()
     entry = {
         "time": ctx.now,
@@ -96,7 +136,7 @@ def write_journal(request: Request, response: Response) -> Response:
         "status": response.status_code,
         "duration_ms": round((time.perf_counter() - started) * 1000, 3),
         "problems": json.dumps([p.as_dict() for p in note.problems]),
-        "request": json.dumps(captured),
+        "request": captured_text(head, body_text, truncated),
     }
     ctx.store.log(entry, current_app.config["MOCK"].journal_capacity)
     return response

@@ -23,7 +23,9 @@ KEYPOINTS_PER_INSTANCE = 5
 
 def predict(deployment: Deployment, data: bytes, size: tuple[int, int], seed: int) -> dict:
     """raw_predictions for ``data`` (the image bytes, or a stable key for a cloud image)."""
-    digest = hashlib.sha256(b"%d|%s|" % (seed, deployment.id.encode()) + data).digest()
+    hasher = hashlib.sha256(b"%d|%s|" % (seed, deployment.id.encode()))
+    hasher.update(data)  # not prefix + data: that would copy a large image once more
+    digest = hasher.digest()
     rng = random.Random(digest)
     width, height = max(size[0], 1), max(size[1], 1)
     classes = len(deployment.labels) or DEFAULT_CLASS_COUNT

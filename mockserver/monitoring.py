@@ -11,7 +11,7 @@ from .auth import authorize, bearer_claims, check_deployment, deployment_or_404,
 from .bodies import parse_pairs, read_json
 from .context import request_context
 from .errors import ApiError
-from .journal import answer
+from .journal import answer, forget_image_text
 from .records import store_monitored, stored_prediction
 from .routing import add_views
 
@@ -32,6 +32,8 @@ def monitor(id: str):
     deployment = authorize(ctx, "monitoring", id, request.headers.get("Authorization"))
     body = read_json(request)
     checked = ctx.check("monitoring-prediction-request", body, deployment)
+    if checked.image is not None:
+        body = forget_image_text(request, body, checked.image)
     prediction_id = store_monitored(ctx, deployment, body, "monitoring", checked.image, True)
     warnings = [w.as_dict() for w in checked.problems]
     return answer(
@@ -40,7 +42,6 @@ def monitor(id: str):
         deployment_id=id,
         problems=checked.problems,
         image=checked.image,
-        received=body,
     )
 
 

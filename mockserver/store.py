@@ -56,6 +56,14 @@ CREATE TABLE IF NOT EXISTS faults (
 """
 
 
+INSERT_PREDICTION = (
+    "INSERT INTO predictions (id, deployment_id, received_at, timestamp, origin, body, image, "
+    "dedupe_key, shadow) VALUES (:id, :deployment_id, :received_at, :timestamp, :origin, :body, "
+    "{image}, :dedupe_key, :shadow)"
+)
+LARGE_IMAGE = 1 << 20  # bytes from which an image is written into its blob in pieces
+BLOB_CHUNK = 1 << 20
+
 # SQLite's busy handler sleeps a millisecond or more when another connection holds the write
 # lock; the threads of one process queue on this lock instead, and wake as soon as it is free.
 WRITE_LOCK = threading.Lock()
@@ -70,6 +78,7 @@ class Store:
 
     def __init__(self, connection: sqlite3.Connection) -> None:
         self.db = connection
+        self.changed = False  # the clock or strict mode moved, or a fault fired, through this view
 
     # meta: signing key and clock
     def meta(self, key: str) -> str:
@@ -93,9 +102,11 @@ class Store:
 
     def set_strict(self, strict: bool | None) -> None:
         value = "" if strict is None else "1" if strict else "0"
+        self.changed = True
         self.db.execute("UPDATE meta SET value = ? WHERE key = 'strict'", (value,))
 
     def advance_clock(self, seconds: float) -> float:
+        self.changed = True
         self.db.execute(
             "UPDATE meta SET value = CAST(CAST(value AS REAL) + ? AS TEXT) "
             "WHERE key = 'clock_offset'",
@@ -112,12 +123,24 @@ class Store:
             raise Duplicate() from None
 
     def _insert_prediction(self, record: dict[str, Any]) -> None:
-        self.db.execute(
-            "INSERT INTO predictions (id, deployment_id, received_at, timestamp, origin, "
-            "body, image, dedupe_key, shadow) VALUES (:id, :deployment_id, :received_at, "
-            ":timestamp, :origin, :body, :image, :dedupe_key, :shadow)",
-            record,
-        )
+        image = record["image"]
+        if image is None or len(image) < LARGE_IMAGE or not hasattr(self.db, "blobopen"):
+            self.db.execute(INSERT_PREDICTION.format(image=":image"), record)
+            return
+        # A large image is written in place into a zero-filled blob, a piece at a time: bound as
+        # a parameter, SQLite would copy it whole twice (the binding, then the row's record).
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            insert = INSERT_PREDICTION.format(image="zeroblob(:image_size)")
+            cursor = self.db.execute(insert, {**record, "image_size": len(image)})
+            with self.db.blobopen("predictions", "image", cursor.lastrowid) as blob:
+                view = memoryview(image)
+                for start in range(0, len(view), BLOB_CHUNK):
+                    blob.write(view[start : start + BLOB_CHUNK])
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
 
     def prediction(self, prediction_id: str) -> sqlite3.Row | None:
         query = "SELECT * FROM predictions WHERE id = ?"
@@ -205,6 +228,7 @@ class Store:
         ).fetchone()
         if armed is None:
             return None
+        self.changed = True  # a fault may sleep or move the clock: the request reads it again
         return self.db.execute(
             "UPDATE faults SET remaining = remaining - 1 WHERE id = ? AND remaining > 0 "
             "RETURNING *",
@@ -212,6 +236,7 @@ class Store:
         ).fetchone()
 
     def reset(self) -> None:
+        self.changed = True
         self.db.execute("BEGIN IMMEDIATE")
         for table in ("predictions", "journal", "faults"):
             self.db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import sys
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -186,15 +187,23 @@ def json_text_fields(message: str) -> tuple[str, ...]:
 def strict_b64decode(text: str) -> bytes | None:
     """Decode standard padded base64, or None unless ``text`` is exactly its canonical encoding."""
     try:
-        data = base64.b64decode(text, validate=True)  # alphabet and padding
+        data = _decode(text)  # alphabet and padding
     except (binascii.Error, ValueError):
         return None
     return data if _canonical_tail(text) else None
 
 
+def _decode(text: str) -> bytes:
+    """``base64.b64decode(text, validate=True)``, reading an ASCII str in place where it can:
+    b64decode first copies the text into bytes, a copy as large as a 20 MB image's base64."""
+    if sys.version_info >= (3, 11):
+        return binascii.a2b_base64(text, strict_mode=True)
+    return base64.b64decode(text, validate=True)
+
+
 def _canonical_tail(text: str) -> bool:
     """The bits that padding leaves unused in the last character are zero (RFC 4648, 3.5)."""
-    padding = len(text) - len(text.rstrip("="))
+    padding = 2 if text.endswith("==") else 1 if text.endswith("=") else 0  # rstrip: a copy
     if padding == 0:
         return True
     last = BASE64_ALPHABET.index(text[-padding - 1])

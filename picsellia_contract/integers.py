@@ -27,19 +27,28 @@ def with_integers(message: str, instance: Any, deployment_type: str | None = Non
     return result
 
 
-def _walk(value: Any, schema: Any, skip: set) -> Any:
-    if not isinstance(schema, dict):
+_UNCHANGED = (str, int, bool, type(None))  # what _walk gives back as it is, whatever the schema
+_NO_SKIP = frozenset()
+
+
+def _walk(value: Any, schema: Any, skip: set | frozenset) -> Any:
+    if type(value) in _UNCHANGED or not isinstance(schema, dict):
         return value
     if isinstance(value, float) and value.is_integer() and _types(schema) == {"integer"}:
         return int(value)
     if isinstance(value, dict):
         properties = schema.get("properties", {})
         return {
-            key: item if key in skip else _walk(item, properties.get(key), set())
+            key: item
+            if key in skip or type(item) in _UNCHANGED
+            else _walk(item, properties.get(key), _NO_SKIP)
             for key, item in value.items()
         }
-    if isinstance(value, list):
-        return [_walk(item, schema.get("items"), set()) for item in value]
+    if isinstance(value, list):  # a list of numbers: no call per item that stays as it is
+        items = schema.get("items")
+        return [
+            item if type(item) in _UNCHANGED else _walk(item, items, _NO_SKIP) for item in value
+        ]
     return value
 
 

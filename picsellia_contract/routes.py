@@ -39,6 +39,7 @@ def operations() -> tuple[Operation, ...]:
     return tuple(found)
 
 
+@functools.cache  # the mock looks one up for every request (journal, faults)
 def operation(operation_id: str) -> Operation:
     """The operation with this ``operationId``; KeyError naming the known ones otherwise."""
     for found in operations():
@@ -48,6 +49,7 @@ def operation(operation_id: str) -> Operation:
     raise KeyError(f"no operation {operation_id!r}; known: {known}")
 
 
+@functools.cache  # every authorized request names it; openapi_document reads the file
 def login_operation(service: str) -> Operation:
     """The login operation of ``serving`` or ``monitoring``: the one whose request body is
     ``login-request.json``."""
