@@ -131,7 +131,7 @@ def give_back_large_blocks() -> None:
         return
     try:
         mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError):  # a C library without mallopt
+    except (OSError, AttributeError, TypeError):  # no C library, or one without mallopt
         return
     mallopt(M_MMAP_THRESHOLD, LARGE_BLOCK)
 
