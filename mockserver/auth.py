@@ -11,18 +11,35 @@ import functools
 import uuid
 
 import jwt
+from flask import request
 
 from picsellia_contract.routes import login_operation
 
+from .bodies import read_json
 from .config import Config, Deployment
-from .context import Context
+from .context import Context, request_context
 from .errors import ApiError
+from .journal import answer
 
 ISSUER = "picsellia-mock"
 SERVICE_NAMES = {
     "serving": "the prediction (serving) service",
     "monitoring": "the monitoring service",
 }
+
+
+def login_view(service: str):
+    """The view of a service's login route (login-request.json -> login-response.json): a
+    token for that service's routes only. Both services log in the same way."""
+
+    def view():
+        ctx = request_context()
+        body = read_json(request)
+        token = login(ctx, service, body, request.headers.get("Authorization"))
+        return answer(token, deployment_id=body["deployment_id"])
+
+    view.__name__ = f"{service}_login"
+    return view
 
 
 def login(ctx: Context, service: str, body: object, token_header: str | None) -> dict:

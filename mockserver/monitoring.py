@@ -7,7 +7,7 @@ from flask import Blueprint, request
 from picsellia_contract.integers import with_integers
 
 from . import stats
-from .auth import authorize, bearer_claims, check_deployment, deployment_or_404, login
+from .auth import authorize, bearer_claims, check_deployment, deployment_or_404, login_view
 from .bodies import parse_pairs, read_json
 from .context import request_context
 from .errors import ApiError
@@ -16,14 +16,6 @@ from .records import store_monitored, stored_prediction
 from .routing import add_views
 
 bp = Blueprint("monitoring", __name__)
-
-
-def monitoring_login():
-    """login-request.json -> login-response.json (a token for the monitoring routes only)."""
-    ctx = request_context()
-    body = read_json(request)
-    token = login(ctx, "monitoring", body, request.headers.get("Authorization"))
-    return answer(token, deployment_id=body["deployment_id"])
 
 
 def monitor(id: str):
@@ -92,7 +84,7 @@ def deployment_stats(id: str):
 add_views(
     bp,
     {
-        "monitoringLogin": monitoring_login,
+        "monitoringLogin": login_view("monitoring"),
         "monitorPrediction": monitor,
         "shadowPrediction": shadow,
         "deploymentInfo": deployment_info,

@@ -16,7 +16,7 @@ from picsellia_contract.checks import json_text_fields
 from picsellia_contract.images import image_size, sniff_content_type
 
 from . import model
-from .auth import authorize, login
+from .auth import authorize, login_view
 from .bodies import read_json, read_predict_form
 from .config import Deployment
 from .context import Context, request_context
@@ -28,14 +28,6 @@ from .routing import add_views
 bp = Blueprint("serving", __name__)
 # The mock cannot read the customer's bucket: a cloud image is predicted on this nominal size.
 CLOUD_IMAGE_SIZE = (640, 480)
-
-
-def serving_login():
-    """login-request.json -> login-response.json (a token for the serving routes only)."""
-    ctx = request_context()
-    body = read_json(request)
-    token = login(ctx, "serving", body, request.headers.get("Authorization"))
-    return answer(token, deployment_id=body["deployment_id"])
 
 
 def predict(id: str):
@@ -168,7 +160,7 @@ def prediction(deployment, prediction_id, monitored, size, latency, raw) -> dict
 add_views(
     bp,
     {
-        "servingLogin": serving_login,
+        "servingLogin": login_view("serving"),
         "predict": predict,
         "predictSingular": predict,
         "predictCloudImage": predict_cloud_image,
