@@ -124,10 +124,12 @@ def _field_types(message: str) -> tuple[frozenset[str], frozenset[str]]:
 
 def _number(text: str) -> Any:
     """The number a query value spells, or the text itself (the schema then reports it)."""
-    for kind in (int, float):
-        try:
-            number = kind(text)
-        except ValueError:
-            continue
-        return number if math.isfinite(number) else text
-    return text
+    try:
+        return int(text)  # any size: a JSON integer has no bound
+    except ValueError:
+        pass
+    try:
+        number = float(text)
+    except ValueError:
+        return text
+    return number if math.isfinite(number) else text

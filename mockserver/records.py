@@ -18,7 +18,7 @@ from picsellia_contract.integers import with_integers
 from .config import Deployment
 from .context import Context
 from .errors import ApiError
-from .store import Duplicate
+from .store import Duplicate, as_real
 
 
 def store_monitored(
@@ -42,7 +42,7 @@ def store_monitored(
         "id": prediction_id,
         "deployment_id": deployment.id,
         "received_at": ctx.now,
-        "timestamp": body.get("timestamp", ctx.now),
+        "timestamp": as_real(body.get("timestamp", ctx.now)),
         "origin": origin,
         "body": json.dumps({**body, "image": None} if image is not None else body),
         "image": image,

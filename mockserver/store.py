@@ -8,6 +8,7 @@ writers); every write commits before the answer is sent.
 from __future__ import annotations
 
 import json
+import math
 import sqlite3
 import threading
 import time
@@ -67,6 +68,17 @@ BLOB_CHUNK = 1 << 20
 # SQLite's busy handler sleeps a millisecond or more when another connection holds the write
 # lock; the threads of one process queue on this lock instead, and wake as soon as it is free.
 WRITE_LOCK = threading.Lock()
+
+
+def as_real(value: float | int | None) -> float | None:
+    """A JSON number as SQLite's REAL: an integer too large for a double is +/- infinity
+    (SQLite cannot bind a Python int beyond 64 bits)."""
+    if value is None:
+        return None
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
 
 
 class Duplicate(Exception):
@@ -194,6 +206,8 @@ class Store:
         )
         keys = ("service", "route", "deployment_id", "status", "since", "until", "after_id")
         params = {key: query.get(key) for key in keys}
+        for key in ("since", "until"):
+            params[key] = as_real(params[key])
         return self.db.execute(sql, {**params, "limit": query["limit"]}).fetchall()
 
     def last_journal_id(self) -> int:
