@@ -32,8 +32,6 @@ class Note:
 
     deployment_id: str | None = None
     problems: list[Problem] = field(default_factory=list)
-    image: bytes | None = None  # the decoded base64 image, so it is not decoded again
-    received: Any = NOT_PARSED  # the JSON body as the view parsed it, so it is not parsed again
 
 
 def answer(
@@ -42,13 +40,11 @@ def answer(
     *,
     deployment_id: str | None = None,
     problems: list[Problem] | None = None,
-    image: bytes | None = None,
-    received: Any = NOT_PARSED,
 ) -> Response:
-    """A JSON answer carrying its note for the journal."""
+    """A JSON answer carrying its note for the journal (the body it received, read_json keeps)."""
     response = jsonify(body)
     response.status_code = status
-    response.journal_note = Note(deployment_id, list(problems or []), image, received)
+    response.journal_note = Note(deployment_id, list(problems or []))
     return response
 
 
@@ -106,15 +102,11 @@ def write_journal(request: Request, response: Response) -> Response:
     route = operation_of(request)
     view_args = request.view_args or {}
     size = request.environ.get("mock.body_size")  # None: refused before it was read (413)
-    received = note.received
-    if received is NOT_PARSED:
-        received = request.environ.get("mock.received", NOT_PARSED)
     kind, body = body_as_received(
         request.environ.get("mock.body") or b"",
         request.mimetype,
         request.mimetype_params.get("boundary"),
-        note.image,
-        received,
+        parsed=request.environ.get("mock.received", NOT_PARSED),
     )
     body_text, truncated = cut(body)
     head = {

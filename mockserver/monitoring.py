@@ -33,7 +33,6 @@ def monitor(id: str):
         201,
         deployment_id=id,
         problems=checked.problems,
-        image=checked.image,
     )
 
 
