@@ -17,6 +17,7 @@ from .errors import ApiError
 from .faults import apply_fault
 from .journal import Note, start_clock, write_journal
 from .routing import route_not_found_message
+from .transport import BODY_OVER_LIMIT
 
 
 def create_app(config: Config | None = None) -> Flask:
@@ -45,10 +46,13 @@ def create_app(config: Config | None = None) -> Flask:
 
 
 def before() -> None:
-    """413 for a declared length over the limit, then the journal's clock, then faults."""
+    """413 for a body over the limit, then the journal's clock, then faults."""
     limit = current_app.config["MAX_CONTENT_LENGTH"]
     if request.content_length is not None and request.content_length > limit:
         message = f"the body is {request.content_length} bytes, more than the limit of {limit}"
+        raise ApiError("body_too_large", message)
+    if request.environ.get(BODY_OVER_LIMIT):  # chunked: the server stopped reading it
+        message = f"the body, sent chunked, went over the limit of {limit} bytes"
         raise ApiError("body_too_large", message)
     guard.check(current_app.config["MOCK"], request)
     start_clock(request)

@@ -2,8 +2,7 @@
 
 The port is bound before anything is printed, so the first line on standard output is the base
 URL actually bound (``--port 0`` picks a free port): a test suite in any language can start the
-mock and read where it is. waitress reads each request whole before a worker thread sees it, so
-slow or idle connections hold no thread; it runs on Linux, macOS and Windows. ``--workers N``
+mock and read where it is. The server is waitress (``transport.py``). ``--workers N``
 (above 1, where the system can fork) runs N processes on the one listening socket, sharing the
 SQLite store.
 """
@@ -12,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import ctypes
 import os
 import signal
 import socket
@@ -23,12 +21,9 @@ from .app import create_app
 from .config import DEMO_API_TOKEN, Config, ConfigError, load_config_file
 from .database import DatabaseError
 from .guard import is_loopback
+from .transport import run_waitress
 
 DEFAULT_DB = "picsellia-mock.sqlite3"
-THREADS = 8  # per process
-CONNECTION_LIMIT = 1000  # open connections waitress accepts; idle ones cost no thread
-M_MMAP_THRESHOLD = -3  # mallopt's parameter number (malloc.h)
-LARGE_BLOCK = 1 << 20
 
 
 def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
@@ -121,35 +116,6 @@ def serve(args: argparse.Namespace) -> int:
         return run_processes(app, sock, args.workers)
     run_waitress(app, sock)
     return 0
-
-
-def give_back_large_blocks() -> None:
-    """On glibc, serve blocks of 1 MiB and more by mmap, so that freeing them returns them to the
-    system. Left alone, glibc raises that threshold after the first large free and keeps later
-    large blocks in its heap: one 20 MB image left a worker about 50 MB above its idle size."""
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError, TypeError):  # no C library, or one without mallopt
-        return
-    mallopt(M_MMAP_THRESHOLD, LARGE_BLOCK)
-
-
-def run_waitress(app, sock: socket.socket) -> None:
-    from waitress.server import create_server
-
-    give_back_large_blocks()
-
-    server = create_server(
-        app,
-        sockets=[sock],
-        threads=THREADS,
-        connection_limit=CONNECTION_LIMIT,
-        clear_untrusted_proxy_headers=True,
-        ident="picsellia-mock",
-    )
-    server.run()
 
 
 def run_processes(app, sock: socket.socket, workers: int) -> int:

@@ -3,6 +3,7 @@ within 2 s while 8 slowloris connections and 200 idle ones stay open. Loopback o
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import sys
@@ -64,16 +65,86 @@ def test_slow_and_idle_connections_leave_normal_requests_answered(tmp_path, work
         process.communicate(timeout=10)
 
 
-def test_a_chunked_body_over_the_limit_is_413_in_the_error_shape(tmp_path):
+def limited(tmp_path, limit: int = 1000):
     config = tmp_path / "mock.toml"
-    config.write_text("max_body_bytes = 1000\n")
-    process, url = start(tmp_path, "--config", str(config))
+    config.write_text(f"max_body_bytes = {limit}\n")
+    return start(tmp_path, "--config", str(config))
+
+
+def answer_to(sock: socket.socket) -> tuple[int, dict, dict]:
+    """Read one answer (status, headers, JSON body) from a raw socket; the server closes it."""
+    data = b""
+    while chunk := sock.recv(65536):
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = dict(line.split(": ", 1) for line in lines[1:])
+    return int(lines[0].split()[1]), headers, json.loads(body)
+
+
+def test_a_chunked_body_over_the_limit_is_413_in_the_error_shape(tmp_path):
+    process, url = limited(tmp_path)
     try:
         chunks = (b"x" * 500 for _ in range(10))  # no Content-Length: sent chunked
         answer = requests.post(url + "/api/auth/login", data=chunks, timeout=10)
         assert answer.status_code == 413
         assert answer.headers["Content-Type"] == "application/problem+json"
         assert answer.json()["problems"][0]["code"] == "body_too_large"
+        journal = requests.get(url + "/__admin/requests", timeout=5).json()["entries"]
+        assert (journal[0]["path"], journal[0]["status"]) == ("/api/auth/login", 413)
+    finally:
+        process.terminate()
+        process.communicate(timeout=10)
+
+
+def test_a_declared_length_over_the_limit_is_answered_before_any_of_the_body(tmp_path):
+    process, url = limited(tmp_path)
+    try:
+        sock = connect(url)
+        sock.sendall(
+            b"POST /api/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            b"Content-Length: 1001\r\n\r\n"
+        )  # and not a byte of the body: the answer must not wait for it
+        status, headers, body = answer_to(sock)
+        assert status == 413
+        assert headers["Connection"] == "close"
+        assert body["problems"][0]["code"] == "body_too_large"
+        assert "1001 bytes" in body["problems"][0]["message"]
+    finally:
+        process.terminate()
+        process.communicate(timeout=10)
+
+
+def test_a_chunked_body_is_answered_once_one_byte_over_the_limit_has_arrived(tmp_path):
+    process, url = limited(tmp_path)
+    try:
+        sock = connect(url)
+        sock.sendall(
+            b"POST /api/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            b"Transfer-Encoding: chunked\r\n\r\n"
+        )
+        sent = 0
+        while sent < 1001:  # chunk framing counts: the limit is on the bytes as they come
+            piece = b"7\r\nxxxxxxx\r\n"
+            sock.sendall(piece)
+            sent += len(piece)
+        # no last chunk: the body never ends, and the answer must not wait for its end
+        status, _, body = answer_to(sock)
+        assert status == 413
+        assert body["problems"][0]["code"] == "body_too_large"
+        assert "chunked" in body["problems"][0]["message"]
+    finally:
+        process.terminate()
+        process.communicate(timeout=10)
+
+
+def test_a_chunked_body_within_the_limit_is_read_whole(tmp_path):
+    process, url = limited(tmp_path)
+    try:
+        body = json.dumps({"api_token": "t" * 900, "deployment_id": "none"}).encode()
+        answer = requests.post(url + "/api/login", data=iter([body[:400], body[400:]]), timeout=10)
+        assert answer.status_code == 404  # read, parsed and checked: no such deployment
+        assert "none" in answer.json()["problems"][0]["message"]
     finally:
         process.terminate()
         process.communicate(timeout=10)
