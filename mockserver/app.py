@@ -16,6 +16,7 @@ from .database import initialise
 from .errors import ApiError
 from .faults import apply_fault
 from .journal import Note, start_clock, write_journal
+from .jsontext import JSONProvider
 from .routing import route_not_found_message
 from .transport import BODY_OVER_LIMIT
 
@@ -33,7 +34,7 @@ def create_app(config: Config | None = None) -> Flask:
         MAX_CONTENT_LENGTH=config.max_body_bytes,
         MAX_FORM_MEMORY_SIZE=config.max_body_bytes,
     )
-    app.json.sort_keys = False
+    app.json = JSONProvider(app)
     app.extensions["mock_connections"] = threading.local()
     for blueprint in (serving.bp, monitoring.bp, admin.bp, web.bp):
         app.register_blueprint(blueprint)

@@ -21,8 +21,8 @@ from picsellia_contract.registry import inlined_schema
 
 from .errors import ApiError
 from .journal import keep_received
+from .jsontext import MAX_JSON_DEPTH, NOT_READ, fast_loads
 
-MAX_JSON_DEPTH = 64  # arrays and objects nested deeper than this are refused as invalid_json
 _SIGNIFICANT = re.compile(r'["\\\[\]{}]')  # what _too_deep looks at
 
 
@@ -38,10 +38,16 @@ def _finite(text: str) -> float:
 
 
 def read_json(request: Request) -> Any:
-    """The body parsed as JSON, or a 400 invalid_json."""
+    """The body parsed as JSON, or a 400 invalid_json. orjson reads it where it reads it as the
+    standard library would; the standard library does the rest, and says what is wrong."""
     data = request.get_data(cache=True)
     if not data:
         raise ApiError("invalid_json", "the body is empty; send a JSON object")
+    parsed = fast_loads(data)
+    if parsed is not NOT_READ:
+        del data
+        keep_received(request, None, parsed)
+        return parsed
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:

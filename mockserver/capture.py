@@ -20,6 +20,7 @@ from werkzeug.sansio.multipart import Data, Epilogue, Field, File, MultipartDeco
 
 from picsellia_contract.checks import strict_b64decode
 
+from .jsontext import dumps
 from .records import image_summary
 
 BODY_LIMIT = 65_536
@@ -87,18 +88,16 @@ def _summarise_image(body: Any, image: bytes | None) -> Any:
 def cut(body: Any) -> tuple[str, bool]:
     """The JSON text of the body, or of the head of that text when it is over BODY_LIMIT
     characters; and whether it was cut."""
-    text = json.dumps(body)
+    text = dumps(body)
     if len(text) <= BODY_LIMIT:
         return text, False
-    return json.dumps(text[:BODY_LIMIT]), True
+    return dumps(text[:BODY_LIMIT]), True
 
 
 def captured_text(head: dict[str, Any], body_text: str, truncated: bool) -> str:
     """``json.dumps({**head, "body": body, "body_truncated": truncated})``, the body's JSON text
     given (cut made it): dumped once, not twice."""
-    return (
-        f'{json.dumps(head)[:-1]}, "body": {body_text}, "body_truncated": {json.dumps(truncated)}}}'
-    )
+    return f'{dumps(head)[:-1]},"body":{body_text},"body_truncated":{dumps(truncated)}}}'
 
 
 def multipart_parts(data: bytes, boundary: str) -> list[dict[str, Any]] | None:

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from flask import Response, json
+from flask import Response
 
 from picsellia_contract import Problem, error_catalogue
+
+from .jsontext import dumps
 
 PROBLEM_TYPE_BASE = "https://picsellia-mock.invalid/problems/"
 TITLES = {
@@ -62,7 +64,7 @@ class ApiError(Exception):
         }
 
     def response(self) -> Response:
-        text = json.dumps(self.body())
+        text = dumps(self.body())
         response = Response(text, self.status, mimetype="application/problem+json")
         response.headers.update(self.headers)
         return response

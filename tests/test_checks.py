@@ -5,11 +5,15 @@ from __future__ import annotations
 import base64
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from picsellia_contract import checks, validate
 from picsellia_contract.problems import Problem
 
 from .helpers import sdk_payload
+
+NOISE = ["=", "==", "A", "z", "/", "+", "-", "_", "\n", " ", "\u00e9"]
 
 
 @pytest.mark.parametrize(
@@ -21,11 +25,48 @@ from .helpers import sdk_payload
         ("-_-_", None),
         ("aGVsbG9=", None),
         ("", b""),
+        ("aGVsbG8==", None),
+        ("aGVs=", None),
+        ("aGVsbG8=aGVs", None),
+        ("aGVsbG8=\n", None),
+        ("aGVsbG8=\u00e9", None),
     ],
-    ids=["padded", "unpadded", "line-break", "url-safe", "non-canonical-bits", "empty"],
+    ids=[
+        "padded",
+        "unpadded",
+        "line-break",
+        "url-safe",
+        "non-canonical-bits",
+        "empty",
+        "padding-too-long",
+        "padding-after-a-full-group",
+        "text-after-padding",
+        "newline-after-padding",
+        "non-ascii",
+    ],
 )
 def test_strict_base64(text, decoded):
     assert checks.strict_b64decode(text) == decoded
+
+
+@given(st.binary(max_size=40), st.lists(st.sampled_from(NOISE), max_size=3), st.integers(0, 60))
+def test_strict_base64_takes_exactly_the_canonical_encoding(data, noise, at):
+    """Whatever the text, it is decoded exactly when it is the standard padded encoding of
+    some bytes: a valid encoding with text spliced in decodes only if it is one still."""
+    encoded = base64.b64encode(data).decode()
+    text = encoded[:at] + "".join(noise) + encoded[at:]
+    decoded = checks.strict_b64decode(text)
+    if decoded is None:
+        assert base64.b64encode(_lenient(text)).decode() != text
+    else:
+        assert base64.b64encode(decoded).decode() == text
+
+
+def _lenient(text: str) -> bytes:
+    try:
+        return base64.b64decode(text + "==")
+    except ValueError:
+        return b"\xff"  # not base64 at all: no bytes encode to it
 
 
 def test_strict_base64_round_trips_binary():
