@@ -39,7 +39,7 @@ def create_app(config: Config | None = None) -> Flask:
     for blueprint in (serving.bp, monitoring.bp, admin.bp, web.bp):
         app.register_blueprint(blueprint)
     app.before_request(before)
-    app.after_request(lambda response: write_journal(request, response))
+    app.after_request(lambda response: write_journal(request._get_current_object(), response))
     app.register_error_handler(ApiError, render_api_error)
     app.register_error_handler(HTTPException, render_http_error)
     app.register_error_handler(Exception, render_unexpected)

@@ -29,6 +29,7 @@ class Context:
     now: float  # the server's clock (moved by POST /__admin/clock), read once per request
     secret: str  # the JWT signing key, kept in the database so that every worker shares it
     strict: bool  # --strict, unless POST /__admin/strict changed it
+    faults_armed: bool  # whether POST /__admin/faults left any to fire
 
     def check(self, message: str, instance: Any, deployment: Deployment | None = None) -> Checked:
         """Validate against the contract: a 422 ``ApiError`` on errors; else the warnings (and
@@ -68,5 +69,5 @@ def _read_context() -> Context:
         local.connection = connect(current_app.config["MOCK_DB"])
     store = Store(local.connection)
     config, secret = current_app.config["MOCK"], current_app.config["MOCK_SECRET"]
-    now, strict = store.settings()
-    return Context(config, store, now, secret, config.strict if strict is None else strict)
+    now, strict, armed = store.settings()
+    return Context(config, store, now, secret, config.strict if strict is None else strict, armed)

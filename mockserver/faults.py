@@ -73,6 +73,8 @@ def arm(ctx: Context, body: dict[str, Any]) -> None:
 
 def apply_fault(ctx: Context, request: Request) -> None:
     """Slow down or fail this call if an armed fault matches its route, method and target."""
+    if not ctx.faults_armed:
+        return
     route = operation_of(request)
     if route is None or route.service == "admin":
         return

@@ -3,8 +3,8 @@
 The port is bound before anything is printed, so the first line on standard output is the base
 URL actually bound (``--port 0`` picks a free port): a test suite in any language can start the
 mock and read where it is. The server is waitress (``transport.py``). ``--workers N``
-(above 1, where the system can fork) runs N processes on the one listening socket, sharing the
-SQLite store.
+(above 1, where the system can fork) runs N processes on that address (on Linux, each on a
+socket of its own, so that the kernel spreads connections evenly), sharing the SQLite store.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from .guard import is_loopback
 from .transport import run_waitress
 
 DEFAULT_DB = "picsellia-mock.sqlite3"
+REUSE_PORT = sys.platform.startswith("linux") and hasattr(socket, "SO_REUSEPORT")
 
 
 def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
@@ -74,10 +75,34 @@ def banner(config: Config, url: str, workers: int) -> str:
     return "\n".join(lines)
 
 
-def bind(host: str, port: int) -> socket.socket:
-    """The listening socket; OSError (in use, no such address) is the caller's to report."""
+def bind(host: str, port: int, workers: int = 1) -> socket.socket:
+    """The listening socket; OSError (in use, no such address) is the caller's to report.
+
+    For several workers on Linux, it is open to SO_REUSEPORT, so that each worker can listen on
+    a socket of its own (``own_socket``). The port is first bound without it, so that a port in
+    use, by another mock as much as by anything else, is still refused."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    return socket.create_server((host, port), family=family, backlog=1024)
+    if workers == 1 or not REUSE_PORT:
+        return socket.create_server((host, port), family=family, backlog=1024)
+    with socket.create_server((host, port), family=family) as probe:
+        port = probe.getsockname()[1]  # the port --port 0 picked
+    return socket.create_server((host, port), family=family, backlog=1024, reuse_port=True)
+
+
+def own_socket(sock: socket.socket) -> socket.socket:
+    """A worker's own listening socket on ``sock``'s address. The kernel spreads new
+    connections across such sockets; on one shared socket, the worker that wakes first takes
+    them, and a burst of connections (a load test's) could all land on one worker."""
+    if not REUSE_PORT:
+        return sock
+    try:
+        own = socket.create_server(
+            sock.getsockname(), family=sock.family, backlog=1024, reuse_port=True
+        )
+    except OSError:
+        return sock  # served as before, on the shared socket
+    sock.close()
+    return own
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -96,7 +121,7 @@ def serve(args: argparse.Namespace) -> int:
     except OSError as exc:
         return _fail(f"cannot open the database {args.db}: {exc.strerror or exc}")
     try:
-        sock = bind(args.host, args.port)
+        sock = bind(args.host, args.port, args.workers)
     except OSError as exc:
         return _fail(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}")
     url = base_url(sock)
@@ -119,13 +144,14 @@ def serve(args: argparse.Namespace) -> int:
 
 
 def run_processes(app, sock: socket.socket, workers: int) -> int:
-    """Fork ``workers`` processes serving the same socket; stop them all on SIGTERM/SIGINT."""
+    """Fork ``workers`` processes serving the address of ``sock`` (the first on ``sock``, the
+    others on sockets of their own where the system can); stop them all on SIGTERM/SIGINT."""
     children = []
-    for _ in range(workers):
+    for index in range(workers):
         pid = os.fork()
         if pid == 0:
             signal.signal(signal.SIGINT, signal.SIG_DFL)
-            run_waitress(app, sock)
+            run_waitress(app, sock if index == 0 else own_socket(sock))
             os._exit(0)
         children.append(pid)
 

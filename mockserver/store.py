@@ -103,15 +103,15 @@ class Store:
     def now(self) -> float:
         return time.time() + self.clock_offset()
 
-    def settings(self) -> tuple[float, bool | None]:
-        """(the clock as moved by the admin API, strict mode as set by it or None), at once."""
-        rows = dict(
-            self.db.execute(
-                "SELECT key, value FROM meta WHERE key IN ('clock_offset', 'strict')"
-            ).fetchall()
-        )
-        strict = {"": None, "1": True, "0": False}[rows.get("strict", "")]
-        return time.time() + float(rows["clock_offset"]), strict
+    def settings(self) -> tuple[float, bool | None, bool]:
+        """(the clock as moved by the admin API, strict mode as set by it or None, whether any
+        fault is armed), in one read: every request starts with it."""
+        offset, strict, armed = self.db.execute(
+            "SELECT (SELECT value FROM meta WHERE key = 'clock_offset'), "
+            "(SELECT value FROM meta WHERE key = 'strict'), "
+            "EXISTS (SELECT 1 FROM faults WHERE remaining > 0)"
+        ).fetchone()
+        return time.time() + float(offset), {"": None, "1": True, "0": False}[strict], bool(armed)
 
     def set_strict(self, strict: bool | None) -> None:
         value = "" if strict is None else "1" if strict else "0"

@@ -34,16 +34,14 @@ def monitorable_types() -> tuple[str, ...]:
 
 def matching_types(raw: dict[str, Any]) -> list[str]:
     """The monitorable types whose schema's keys, and geometry item types, fit ``raw``."""
-    keys = set(raw)
-    found = []
-    for type_, name in type_schemas().items():
-        schema = inlined_schema(name)
-        if not set(schema["required"]) <= keys <= set(schema["properties"]):
-            continue
-        if not _items_fit(raw, schema):
-            continue
-        found.append(type_)
-    return found
+    return [type_ for type_ in type_schemas() if _fits(raw, type_)]
+
+
+def _fits(raw: dict[str, Any], deployment_type: str) -> bool:
+    schema = inlined_schema(type_schemas()[deployment_type])
+    if not set(schema["required"]) <= raw.keys() <= set(schema["properties"]):
+        return False
+    return _items_fit(raw, schema)
 
 
 def _items_fit(raw: dict[str, Any], schema: dict) -> bool:
@@ -67,6 +65,8 @@ def guess_type(raw: dict[str, Any]) -> str:
 
 def check_prediction_type(raw: dict[str, Any], path: Sequence, deployment_type: str) -> list:
     """prediction_type_mismatch when ``raw``'s keys are another type's than the deployment's."""
+    if _fits(raw, deployment_type):  # the usual case: no need to try the other types
+        return []
     candidates = matching_types(raw)
     if not candidates or deployment_type in candidates:
         return []

@@ -16,7 +16,10 @@ from .validate import raw_prediction_paths
 
 def with_integers(message: str, instance: Any, deployment_type: str | None = None) -> Any:
     """A copy of a valid ``instance`` with every integer-valued float that its schema types as
-    an integer turned into an int; raw predictions follow their deployment type's schema."""
+    an integer turned into an int; raw predictions follow their deployment type's schema.
+    ``instance`` itself when it holds no integer-valued float (the usual case)."""
+    if not _holds_integral_float(instance):
+        return instance
     raw_keys = {path[0] for path in raw_prediction_paths(message) if path}
     result = _walk(instance, inlined_schema(message), skip=raw_keys)
     if deployment_type is not None and isinstance(result, dict):
@@ -50,6 +53,23 @@ def _walk(value: Any, schema: Any, skip: set | frozenset) -> Any:
             item if type(item) in _UNCHANGED else _walk(item, items, _NO_SKIP) for item in value
         ]
     return value
+
+
+def _holds_integral_float(value: Any) -> bool:
+    """Whether a float such as ``48.0`` is anywhere in ``value`` (a cheap look before _walk)."""
+    if type(value) is float:
+        return value.is_integer()
+    stack = [value] if type(value) in (dict, list) else []
+    while stack:
+        item = stack.pop()
+        for child in item.values() if type(item) is dict else item:
+            kind = type(child)
+            if kind is float:
+                if child.is_integer():
+                    return True
+            elif kind is dict or kind is list:
+                stack.append(child)
+    return False
 
 
 def _types(schema: dict) -> set:

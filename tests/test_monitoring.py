@@ -246,3 +246,16 @@ def test_integer_valued_floats_are_stored_as_integers(client, ids, login):
     assert type(body["latency"]) is float  # a number field keeps its decimal point
     journal = client.get("/__admin/requests?route=monitorPrediction").json["entries"][0]
     assert type(journal["request"]["body"]["height"]) is float  # the journal keeps what was sent
+
+
+def test_an_integer_valued_float_deep_in_the_predictions_is_stored_as_an_integer(
+    client, ids, login
+):
+    payload = sdk_payload("OBJECT_DETECTION")
+    payload["latency"] = 0.25  # a float that stays one
+    payload["raw_predictions"]["detection_boxes"][-1][-1] = 30.0  # the only integer-valued float
+    assert monitor(client, ids, login, "OBJECT_DETECTION", payload).status_code == 201
+    [record] = stored(client, ids, "OBJECT_DETECTION")
+    box = record["body"]["raw_predictions"]["detection_boxes"][-1]
+    assert (box[-1], type(box[-1])) == (30, int)
+    assert record["body"]["latency"] == 0.25

@@ -58,3 +58,23 @@ def test_open_opens_the_web_page_after_binding(tmp_path, monkeypatch, capsys):
 def test_an_impossible_port_is_a_usage_error(tmp_path, capsys):
     assert main(["serve", "--port", "70000", "--db", str(tmp_path / "db")]) == 2
     assert "--port must be between 0 and 65535" in capsys.readouterr().err
+
+
+def test_a_second_multi_worker_mock_cannot_take_the_port_of_a_first(tmp_path):
+    """Workers share their port through SO_REUSEPORT on Linux; another mock cannot join them."""
+    first = [sys.executable, "-m", "mockserver", "--port", "0", "--workers", "2"]
+    process = subprocess.Popen(
+        [*first, "--db", str(tmp_path / "a")], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    try:
+        url = process.stdout.readline().decode().strip()
+        port = url.rsplit(":", 1)[1]
+        second = [sys.executable, "-m", "mockserver", "--port", port, "--workers", "2"]
+        done = subprocess.run(
+            [*second, "--db", str(tmp_path / "b")], capture_output=True, text=True, timeout=30
+        )
+        assert done.returncode == 2
+        assert f"cannot listen on 127.0.0.1:{port}" in done.stderr
+    finally:
+        process.terminate()
+        process.communicate(timeout=10)
