@@ -89,3 +89,12 @@ def test_what_is_written_reads_back_as_it_was(value):
 
 def test_an_integer_beyond_64_bits_is_written_whole():
     assert dumps({"n": 2**80}) == '{"n":1208925819614629174706176}'
+
+
+def test_a_large_body_takes_the_exact_path():
+    from mockserver.jsontext import FAST_LIMIT
+
+    large = json.dumps({"image": "A" * FAST_LIMIT}).encode()
+    assert fast_loads(large) is NOT_READ
+    small = json.dumps({"image": "A" * (FAST_LIMIT // 2)}).encode()
+    assert fast_loads(small) == {"image": "A" * (FAST_LIMIT // 2)}
