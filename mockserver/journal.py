@@ -21,7 +21,6 @@ from picsellia_contract.routes import operation
 from .capture import NOT_PARSED, body_as_received, captured_text, cut, headers_as_received
 from .context import request_context
 from .jsontext import dumps
-from .records import image_summary
 
 UNJOURNALED = {"adminRequests"}  # reading the journal does not fill it
 UNJOURNALED_BLUEPRINTS = {"web"}  # the web page's own assets and polling
@@ -83,11 +82,11 @@ def keep_received(request: Request, text: str | None, parsed: Any = NOT_PARSED) 
     request._cached_data = None  # Werkzeug's copy of the bytes (get_data reads it with getattr)
 
 
-def forget_image_text(request: Request, body: dict, image: bytes) -> dict:
+def forget_image_text(request: Request, body: dict, summary: dict[str, Any]) -> dict:
     """``body`` with null for its base64 ``image`` (stored records keep the decoded bytes); the
     journal keeps the image's size and SHA-256, as it shows it. The text, about the size of the
     body, is freed before the record is stored."""
-    request.environ["mock.received"] = {**body, "image": image_summary(image)}
+    request.environ["mock.received"] = {**body, "image": summary}
     return {**body, "image": None}
 
 

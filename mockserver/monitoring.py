@@ -12,7 +12,7 @@ from .bodies import parse_pairs, read_json
 from .context import request_context
 from .errors import ApiError
 from .journal import answer, forget_image_text
-from .records import store_monitored, stored_prediction
+from .records import image_summary, store_monitored, stored_prediction
 from .routing import add_views
 
 bp = Blueprint("monitoring", __name__)
@@ -24,9 +24,14 @@ def monitor(id: str):
     deployment = authorize(ctx, "monitoring", id, request.headers.get("Authorization"))
     body = read_json(request)
     checked = ctx.check("monitoring-prediction-request", body, deployment)
+    digest = None
     if checked.image is not None:
-        body = forget_image_text(request, body, checked.image)
-    prediction_id = store_monitored(ctx, deployment, body, "monitoring", checked.image, True)
+        summary = image_summary(checked.image)  # hashed once: for the journal and the 409 rule
+        body = forget_image_text(request, body, summary)
+        digest = summary["sha256"]
+    prediction_id = store_monitored(
+        ctx, deployment, body, "monitoring", checked.image, True, image_sha256=digest
+    )
     warnings = [w.as_dict() for w in checked.problems]
     return answer(
         {"id": prediction_id, "warnings": warnings},

@@ -23,22 +23,32 @@ from .store import Duplicate, as_real
 
 
 def store_monitored(
-    ctx: Context, deployment: Deployment, body: dict, origin: str, image: bytes | None, dedupe: bool
+    ctx: Context,
+    deployment: Deployment,
+    body: dict,
+    origin: str,
+    image: bytes | None,
+    dedupe: bool,
+    image_sha256: str | None = None,
 ) -> str:
     """Store one monitored prediction and return its new id; 409 when already seen.
 
     ``image`` is the decoded base64 ``image`` of ``body`` (None for a cloud image). The body
     is stored with integer-valued numbers as integers where the contract says integer. With
     ``dedupe`` and ``reject_duplicates`` on, the same image bytes (or the same cloud_image) with
-    the same filename on the same deployment is refused: own contract.
+    the same filename on the same deployment is refused: own contract. ``image_sha256`` is
+    the image's SHA-256 in hex when the caller has it already.
     """
     prediction_id = str(uuid.uuid4())
     body = with_integers("monitoring-prediction-request", body, deployment.type)
     key = None
     if dedupe and ctx.config.reject_duplicates:
-        source = image if image is not None else json.dumps(body.get("cloud_image"), sort_keys=True)
-        source = source if isinstance(source, bytes) else source.encode()
-        key = hashlib.sha256(source).hexdigest() + "|" + body["filename"]
+        if image is None:
+            source = json.dumps(body.get("cloud_image"), sort_keys=True).encode()
+            image_sha256 = hashlib.sha256(source).hexdigest()
+        elif image_sha256 is None:
+            image_sha256 = hashlib.sha256(image).hexdigest()
+        key = image_sha256 + "|" + body["filename"]
     record = {
         "id": prediction_id,
         "deployment_id": deployment.id,
