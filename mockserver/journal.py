@@ -21,6 +21,8 @@ from picsellia_contract.routes import operation
 from .capture import NOT_PARSED, body_as_received, captured_text, cut, headers_as_received
 from .context import request_context
 from .jsontext import dumps
+from .store import as_text
+from .transport import BODY_OVER_LIMIT
 
 UNJOURNALED = {"adminRequests"}  # reading the journal does not fill it
 UNJOURNALED_BLUEPRINTS = {"web"}  # the web page's own assets and polling
@@ -109,13 +111,16 @@ def write_journal(request: Request, response: Response) -> Response:
         parsed=request.environ.get("mock.received", NOT_PARSED),
     )
     body_text, truncated = cut(body)
+    truncated = truncated or (size is None and bool(request.content_length))
+    over = request.environ.get(BODY_OVER_LIMIT)
+    if over is not None:  # the server stopped reading the body at the limit
+        size, truncated = request.content_length or over, True
     head = {
         "query": request.args.to_dict(flat=False),
         "headers": headers_as_received(request.headers),
         "body_kind": kind,
         "body_size": size if size is not None else request.content_length or 0,
     }
-    truncated = truncated or (size is None and bool(request.content_length))
     ctx = request_context()
     entry = {
         "time": ctx.now,
@@ -124,7 +129,7 @@ def write_journal(request: Request, response: Response) -> Response:
         "route": route.path if route else None,
         "operation": route.operation_id if route else None,
         "service": request.blueprint,
-        "deployment_id": note.deployment_id or view_args.get("id"),
+        "deployment_id": as_text(note.deployment_id or view_args.get("id")),
         "status": response.status_code,
         "duration_ms": round((time.perf_counter() - started) * 1000, 3),
         "problems": dumps([p.as_dict() for p in note.problems]),

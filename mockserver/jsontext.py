@@ -13,7 +13,8 @@ library's, the caller takes the slow, exact path instead:
   more (a large image in base64) the exact path, which frees the bytes before parsing, keeps
   the peak at twice the body instead of three times.
 
-Writing falls back to ``json`` for what orjson cannot write (an integer beyond 64 bits).
+Writing falls back to ``json`` for what orjson cannot write (an integer beyond 64 bits, a lone
+surrogate, which only an ASCII text with escapes can carry into SQLite).
 """
 
 from __future__ import annotations
@@ -63,11 +64,11 @@ def _plain(value: dict | list) -> bool:
 
 
 def dumps(value: Any) -> str:
-    """Compact JSON text of ``value`` (UTF-8 characters as they are)."""
+    """Compact JSON text of ``value`` (characters as they are, or escaped where they must be)."""
     try:
         return orjson.dumps(value).decode()
-    except TypeError:  # orjson.JSONEncodeError: an integer beyond 64 bits
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    except TypeError:  # orjson.JSONEncodeError: an integer beyond 64 bits, a lone surrogate
+        return json.dumps(value, separators=(",", ":"))  # ASCII: escapes what UTF-8 cannot hold
 
 
 class JSONProvider(DefaultJSONProvider):

@@ -19,7 +19,7 @@ from .config import Deployment
 from .context import Context
 from .errors import ApiError
 from .jsontext import dumps
-from .store import Duplicate, as_real
+from .store import Duplicate, as_real, as_text
 
 
 def store_monitored(
@@ -48,7 +48,7 @@ def store_monitored(
             image_sha256 = hashlib.sha256(source).hexdigest()
         elif image_sha256 is None:
             image_sha256 = hashlib.sha256(image).hexdigest()
-        key = image_sha256 + "|" + body["filename"]
+        key = image_sha256 + "|" + as_text(body["filename"])
     record = {
         "id": prediction_id,
         "deployment_id": deployment.id,

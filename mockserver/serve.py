@@ -84,6 +84,9 @@ def bind(host: str, port: int, workers: int = 1) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     if workers == 1 or not REUSE_PORT:
         return socket.create_server((host, port), family=family, backlog=1024)
+    # Between the probe and the bind, another program could take the port; the window is
+    # microseconds, and the bind then fails as for a port in use (or, for another multi-worker
+    # mock started in the same instant, they share it).
     with socket.create_server((host, port), family=family) as probe:
         port = probe.getsockname()[1]  # the port --port 0 picked
     return socket.create_server((host, port), family=family, backlog=1024, reuse_port=True)
@@ -154,6 +157,7 @@ def run_processes(app, sock: socket.socket, workers: int) -> int:
             run_waitress(app, sock if index == 0 else own_socket(sock))
             os._exit(0)
         children.append(pid)
+    sock.close()  # the first worker has it: should that worker die, its connections go elsewhere
 
     def stop(signum, frame) -> None:
         for child in children:

@@ -82,6 +82,14 @@ def as_real(value: float | int | None) -> float | None:
         return math.inf if value > 0 else -math.inf
 
 
+def as_text(value: str | None) -> str | None:
+    """A string as SQLite's TEXT, which is UTF-8: a lone surrogate (JSON can escape one, UTF-8
+    cannot carry it) is written as its escape, ``\\ud800``."""
+    if value is None or value.isascii():
+        return value
+    return value.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 class Duplicate(Exception):
     """The same prediction was already stored for this deployment."""
 

@@ -1,13 +1,14 @@
 """The HTTP server under the app: waitress, told to stop reading a body at the limit.
 
 waitress reads each request whole before a worker thread sees it, so slow or idle connections
-hold no thread, and it runs on Linux, macOS and Windows. Its own limit on bodies
-(``max_request_body_size``) is set to ``max_body_bytes + 1``: a declared length over the limit
-is refused before any of the body is read, and a chunked body as soon as one byte more than the
-limit has arrived (waitress counts the chunk framing too). waitress would answer those with a
-plain-text 413; here the request goes on to the app instead, without its body and flagged, so
-that the answer is the one error shape (413 ``body_too_large``) and the journal keeps it. The
-connection is closed after that answer: the rest of the body is never read.
+hold no thread, and it runs on Linux, macOS and Windows. Its request parser is given the limit
+(``max_body_bytes``): a declared length over it is refused once the headers are read, before
+any of the body (and without a ``100 Continue``); a chunked body as soon as its decoded bytes
+are one more than the limit (the parser is fed no further; chunk framing does not count).
+waitress would answer those with a plain-text 413; here the request goes on to the app instead,
+without its body and flagged, so that the answer is the one error shape (413
+``body_too_large``) and the journal keeps it. The connection is closed after that answer: the
+rest of the body is never read.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import socket
 import sys
 
 from waitress.channel import HTTPChannel
+from waitress.parser import HTTPRequestParser
 from waitress.server import create_server
 from waitress.task import ErrorTask, WSGITask
 from waitress.utilities import RequestEntityTooLarge
@@ -26,7 +28,8 @@ THREADS = 4  # per process; 8 ran monitoring posts about 20% slower (GIL, lock c
 CONNECTION_LIMIT = 1000  # open connections waitress accepts; idle ones cost no thread
 M_MMAP_THRESHOLD = -3  # mallopt's parameter number (malloc.h)
 LARGE_BLOCK = 1 << 20
-BODY_OVER_LIMIT = "mock.body_over_limit"  # environ key: waitress stopped reading the body
+BODY_OVER_LIMIT = "mock.body_over_limit"  # environ key: body bytes read before reading stopped
+NO_LIMIT = 1 << 62  # waitress's own limit, which counts chunk framing: the parser's is used
 
 
 class BodyOverLimitTask(WSGITask):
@@ -36,7 +39,7 @@ class BodyOverLimitTask(WSGITask):
         if self.environ is None:
             environ = super().get_environment()
             environ["wsgi.input"] = io.BytesIO()
-            environ[BODY_OVER_LIMIT] = True
+            environ[BODY_OVER_LIMIT] = len(self.request.body_rcv or ())
             self.environ = environ
         return self.environ
 
@@ -51,8 +54,39 @@ def error_task(channel, request):
     return ErrorTask(channel, request)
 
 
+class LimitedParser(HTTPRequestParser):
+    """waitress's request parser, refusing a body over ``limit`` bytes as soon as it can."""
+
+    limit = 0  # set by limited_channel
+
+    def received(self, data: bytes) -> int:
+        body = self.body_rcv
+        if self.chunked and body is not None and not self.completed:
+            data = data[: max(1, self.limit + 1 - len(body))]  # not a decoded byte beyond
+        consumed = super().received(data)
+        if self.error is None and self.headers_finished and self._over_limit():
+            self.error = RequestEntityTooLarge(f"the body is over {self.limit} bytes")
+            self.completed = True
+        return consumed
+
+    def _over_limit(self) -> bool:
+        if self.chunked:
+            return self.body_rcv is not None and len(self.body_rcv) > self.limit
+        return self.content_length > self.limit
+
+
 class Channel(HTTPChannel):
     error_task_class = staticmethod(error_task)
+    parser_class = LimitedParser
+
+    def send_continue(self):
+        if self.request is not None and self.request.error is None:  # no body is wanted
+            super().send_continue()
+
+
+def limited_channel(limit: int) -> type[Channel]:
+    parser = type("LimitedParser", (LimitedParser,), {"limit": limit})
+    return type("Channel", (Channel,), {"parser_class": parser})
 
 
 def give_back_large_blocks() -> None:
@@ -77,9 +111,9 @@ def run_waitress(app, sock: socket.socket) -> None:
         sockets=[sock],
         threads=THREADS,
         connection_limit=CONNECTION_LIMIT,
-        max_request_body_size=max_body_bytes + 1,  # waitress refuses from this size on
+        max_request_body_size=NO_LIMIT,
         clear_untrusted_proxy_headers=True,
         ident="picsellia-mock",
     )
-    server.channel_class = Channel
+    server.channel_class = limited_channel(max_body_bytes)
     server.run()

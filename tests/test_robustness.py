@@ -126,3 +126,26 @@ def test_integers_beyond_64_bits_are_answered_not_crashed_on(client, ids, login)
         assert client.get("/__admin/requests" + query).status_code == 200
     too_far = client.get(f"/__admin/requests?after_id={2**64}")
     assert_error(too_far, 422, "out_of_range", "/after_id")
+
+
+def test_a_lone_surrogate_is_read_stored_and_journaled(client, ids, login):
+    """JSON may escape half a UTF-16 pair; it cannot be written as UTF-8 (orjson refuses), so
+    it is kept escaped: found by review, pinned here."""
+    for body in (
+        b'{"api_token": "\\ud800", "deployment_id": "nowhere"}',
+        b'{"api_token": "t", "deployment_id": "\\udfff"}',
+    ):
+        assert_error(client.post("/api/login", data=body), 404, "deployment_not_found")
+    payload = {**sdk_payload("POINT"), "filename": "a\ud800.png"}
+    url = f"/api/deployment/{ids['POINT']}/predictions"
+    answer = client.post(
+        url,
+        data=json.dumps(payload),
+        content_type="application/json",
+        headers=login("monitoring", "POINT"),
+    )
+    assert answer.status_code == 201
+    records = client.get(f"/__admin/deployments/{ids['POINT']}/predictions").json["predictions"]
+    assert [r["body"]["filename"] for r in records] == ["a\ud800.png"]
+    journal = client.get("/__admin/requests?order=oldest").json["entries"]
+    assert [e["status"] for e in journal if e["path"] in ("/api/login", url)] == [404, 404, 201]

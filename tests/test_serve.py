@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
 import subprocess
 import sys
+import time
+from pathlib import Path
 
+import pytest
 import requests
 
 from mockserver import serve as serve_module
@@ -75,6 +80,33 @@ def test_a_second_multi_worker_mock_cannot_take_the_port_of_a_first(tmp_path):
         )
         assert done.returncode == 2
         assert f"cannot listen on 127.0.0.1:{port}" in done.stderr
+    finally:
+        process.terminate()
+        process.communicate(timeout=10)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="finds the workers in /proc")
+def test_new_connections_are_answered_after_the_first_worker_dies(tmp_path):
+    command = [sys.executable, "-m", "mockserver", "--port", "0", "--workers", "2"]
+    process = subprocess.Popen(
+        [*command, "--db", str(tmp_path / "db")], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    try:
+        url = process.stdout.readline().decode().strip()
+        requests.get(url + "/__admin/health", timeout=10)
+        workers = sorted(
+            int(stat.parent.name)
+            for stat in Path("/proc").glob("[0-9]*/stat")
+            if stat.read_text().rsplit(")", 1)[1].split()[1] == str(process.pid)
+        )
+        assert len(workers) == 2
+        os.kill(workers[0], signal.SIGKILL)  # the one serving the socket the parent bound
+        time.sleep(0.5)
+        for _ in range(20):  # each a new connection, spread by the kernel
+            answer = requests.get(
+                url + "/__admin/health", timeout=3, headers={"Connection": "close"}
+            )
+            assert answer.status_code == 200
     finally:
         process.terminate()
         process.communicate(timeout=10)

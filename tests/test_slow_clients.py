@@ -90,22 +90,28 @@ def test_a_chunked_body_over_the_limit_is_413_in_the_error_shape(tmp_path):
         assert answer.status_code == 413
         assert answer.headers["Content-Type"] == "application/problem+json"
         assert answer.json()["problems"][0]["code"] == "body_too_large"
-        journal = requests.get(url + "/__admin/requests", timeout=5).json()["entries"]
-        assert (journal[0]["path"], journal[0]["status"]) == ("/api/auth/login", 413)
+        entry = requests.get(url + "/__admin/requests", timeout=5).json()["entries"][0]
+        assert (entry["path"], entry["status"]) == ("/api/auth/login", 413)
+        assert entry["request"]["body_truncated"] is True
+        assert entry["request"]["body_size"] == 1001  # read up to one byte over, then stopped
     finally:
         process.terminate()
         process.communicate(timeout=10)
 
 
-def test_a_declared_length_over_the_limit_is_answered_before_any_of_the_body(tmp_path):
+DECLARED = (
+    b"POST /api/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+    b"Content-Length: 1001\r\n"
+)
+
+
+@pytest.mark.parametrize("expect", [b"", b"Expect: 100-continue\r\n"], ids=["plain", "expect"])
+def test_a_declared_length_over_the_limit_is_answered_before_any_of_the_body(tmp_path, expect):
     process, url = limited(tmp_path)
     try:
         sock = connect(url)
-        sock.sendall(
-            b"POST /api/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-            b"Content-Length: 1001\r\n\r\n"
-        )  # and not a byte of the body: the answer must not wait for it
-        status, headers, body = answer_to(sock)
+        sock.sendall(DECLARED + expect + b"\r\n")  # not a byte of the body: no wait for it
+        status, headers, body = answer_to(sock)  # the first answer: 413, not 100 Continue
         assert status == 413
         assert headers["Connection"] == "close"
         assert body["problems"][0]["code"] == "body_too_large"
@@ -115,19 +121,20 @@ def test_a_declared_length_over_the_limit_is_answered_before_any_of_the_body(tmp
         process.communicate(timeout=10)
 
 
+def chunked_login(sock: socket.socket) -> None:
+    sock.sendall(
+        b"POST /api/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        b"Transfer-Encoding: chunked\r\n\r\n"
+    )
+
+
 def test_a_chunked_body_is_answered_once_one_byte_over_the_limit_has_arrived(tmp_path):
     process, url = limited(tmp_path)
     try:
         sock = connect(url)
-        sock.sendall(
-            b"POST /api/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-            b"Transfer-Encoding: chunked\r\n\r\n"
-        )
-        sent = 0
-        while sent < 1001:  # chunk framing counts: the limit is on the bytes as they come
-            piece = b"7\r\nxxxxxxx\r\n"
-            sock.sendall(piece)
-            sent += len(piece)
+        chunked_login(sock)
+        for _ in range(143):  # 1001 bytes of body in chunks of 7
+            sock.sendall(b"7\r\nxxxxxxx\r\n")
         # no last chunk: the body never ends, and the answer must not wait for its end
         status, _, body = answer_to(sock)
         assert status == 413
@@ -138,13 +145,22 @@ def test_a_chunked_body_is_answered_once_one_byte_over_the_limit_has_arrived(tmp
         process.communicate(timeout=10)
 
 
-def test_a_chunked_body_within_the_limit_is_read_whole(tmp_path):
+def test_a_chunked_body_of_exactly_the_limit_is_read_whole(tmp_path):
+    """The limit counts the body's bytes, not the chunk framing around them."""
     process, url = limited(tmp_path)
     try:
-        body = json.dumps({"api_token": "t" * 900, "deployment_id": "none"}).encode()
-        answer = requests.post(url + "/api/login", data=iter([body[:400], body[400:]]), timeout=10)
-        assert answer.status_code == 404  # read, parsed and checked: no such deployment
-        assert "none" in answer.json()["problems"][0]["message"]
+        body = json.dumps({"api_token": "t", "deployment_id": "none"}).encode()
+        body = body[:-1] + b" " * (1000 - len(body)) + b"}"  # JSON of exactly 1000 bytes
+        sock = connect(url)
+        chunked_login(sock)
+        for start in range(0, len(body), 10):  # 100 chunks: 1,500 bytes on the wire
+            piece = body[start : start + 10]
+            sock.sendall(b"%x\r\n%s\r\n" % (len(piece), piece))
+        sock.sendall(b"0\r\n\r\n")
+        sock.shutdown(socket.SHUT_WR)
+        status, _, answer = answer_to(sock)
+        assert status == 404  # read, parsed and checked: no such deployment
+        assert "none" in answer["problems"][0]["message"]
     finally:
         process.terminate()
         process.communicate(timeout=10)
