@@ -92,11 +92,15 @@ def schema_errors(name_or_id: str, instance: Any) -> Iterable[ValidationError]:
 
     jsonschema-rs answers "valid?" in microseconds; only an invalid instance is walked by the
     Python validator, whose errors carry what the problems need (path, keyword, subschema).
-    Formats are checked by both, so the fast answer is never more lenient.
+    Formats are checked by both, so the fast answer is never more lenient. A string holding a
+    lone surrogate (JSON can escape one) cannot cross into Rust: the Python validator takes it.
     """
     file_name = _file_name(name_or_id)
-    if _fast_validator(file_name).is_valid(instance):
-        return ()
+    try:
+        if _fast_validator(file_name).is_valid(instance):
+            return ()
+    except UnicodeEncodeError:
+        pass
     return _validator(file_name).iter_errors(instance)
 
 

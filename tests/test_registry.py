@@ -103,3 +103,10 @@ def test_the_contract_and_the_client_import_no_web_framework_nor_pillow(package)
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_lone_surrogate_is_validated_not_crashed_on():
+    """jsonschema-rs cannot take a string that is not UTF-8; the Python validator does."""
+    assert validate("login-request", {"api_token": "\ud800", "deployment_id": "x"}) == []
+    problems = validate("login-request", {"api_token": "t", "deployment_id": "x", "\udfff": 1})
+    assert [p.code for p in problems] == ["unknown_property"]
