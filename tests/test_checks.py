@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from picsellia_contract import checks, validate
@@ -174,3 +174,40 @@ def test_a_missing_height_still_checks_geometry_against_the_image():
     found = {(p.code, p.pointer) for p in validate("monitoring-prediction-request", payload)}
     assert ("missing_property", "/height") in found
     assert ("geometry_outside_image", "/raw_predictions/points/1") in found
+
+
+def near(low: int, high: int):
+    """Numbers around [low, high], mostly inside, now and then not a number at all."""
+    numbers = st.integers(low - 2, high + 2) | st.floats(low - 2, high + 2)
+    return st.one_of(numbers, numbers, numbers, st.booleans(), st.just("7"))
+
+
+BOX = st.one_of(
+    st.tuples(near(0, 40), near(0, 50), near(0, 40), near(0, 50)).map(list),
+    st.lists(near(0, 50), max_size=5),
+)
+
+
+@given(st.lists(BOX, max_size=4))
+@example([[10, 10, 20, 51]])  # each edge of the image, just past it
+@example([[10, 51, 20, 20]])
+@example([[41, 10, 42, 20]])
+@example([[-1, 10, 20, 20]])
+@example([[10, 10, 20, 20], [10, 10, 20, True]])  # a bool is not a number
+@example([[10, 10, 20, 20.5], [30, 5, 29, 6]])
+def test_boxes_are_judged_one_by_one(boxes):
+    """Every box of four numbers is inverted when y1 > y2 or x1 > x2, outside when a corner
+    leaves the 50 x 40 image; anything else is left to the schema."""
+    size = (50, 40)  # width, height
+    expected = []
+    for i, box in enumerate(boxes):
+        if len(box) != 4 or not all(type(v) in (int, float) for v in box):
+            continue
+        y1, x1, y2, x2 = box
+        if y1 > y2 or x1 > x2:
+            expected.append(("box_inverted", f"/raw/detection_boxes/{i}"))
+        if not all(0 <= x <= 50 for x in (x1, x2)) or not all(0 <= y <= 40 for y in (y1, y2)):
+            expected.append(("box_outside_image", f"/raw/detection_boxes/{i}"))
+    raw = {"detection_boxes": boxes}
+    found = [(p.code, p.pointer) for p in checks.check_geometry(raw, ["raw"], size)]
+    assert found == expected
