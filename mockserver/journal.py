@@ -116,7 +116,7 @@ def write_journal(request: Request, response: Response) -> Response:
     if over is not None:  # the server stopped reading the body at the limit
         size, truncated = request.content_length or over, True
     head = {
-        "query": request.args.to_dict(flat=False),
+        "query": request.args.to_dict(flat=False) if request.query_string else {},
         "headers": headers_as_received(request.headers),
         "body_kind": kind,
         "body_size": size if size is not None else request.content_length or 0,
