@@ -65,14 +65,19 @@ def test_an_impossible_port_is_a_usage_error(tmp_path, capsys):
     assert "--port must be between 0 and 65535" in capsys.readouterr().err
 
 
+def two_workers(db) -> tuple[subprocess.Popen, str]:
+    """A mock with two workers on a free port, and its base URL."""
+    command = [sys.executable, "-m", "mockserver", "--port", "0", "--workers", "2", "--db"]
+    process = subprocess.Popen(
+        [*command, str(db)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    return process, process.stdout.readline().strip()
+
+
 def test_a_second_multi_worker_mock_cannot_take_the_port_of_a_first(tmp_path):
     """Workers share their port through SO_REUSEPORT on Linux; another mock cannot join them."""
-    first = [sys.executable, "-m", "mockserver", "--port", "0", "--workers", "2"]
-    process = subprocess.Popen(
-        [*first, "--db", str(tmp_path / "a")], stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    )
+    process, url = two_workers(tmp_path / "a")
     try:
-        url = process.stdout.readline().decode().strip()
         port = url.rsplit(":", 1)[1]
         second = [sys.executable, "-m", "mockserver", "--port", port, "--workers", "2"]
         done = subprocess.run(
@@ -87,12 +92,8 @@ def test_a_second_multi_worker_mock_cannot_take_the_port_of_a_first(tmp_path):
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="finds the workers in /proc")
 def test_new_connections_are_answered_after_the_first_worker_dies(tmp_path):
-    command = [sys.executable, "-m", "mockserver", "--port", "0", "--workers", "2"]
-    process = subprocess.Popen(
-        [*command, "--db", str(tmp_path / "db")], stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    )
+    process, url = two_workers(tmp_path / "db")
     try:
-        url = process.stdout.readline().decode().strip()
         requests.get(url + "/__admin/health", timeout=10)
         workers = sorted(
             int(stat.parent.name)
@@ -102,10 +103,9 @@ def test_new_connections_are_answered_after_the_first_worker_dies(tmp_path):
         assert len(workers) == 2
         os.kill(workers[0], signal.SIGKILL)  # the one serving the socket the parent bound
         time.sleep(0.5)
-        for _ in range(20):  # each a new connection, spread by the kernel
-            answer = requests.get(
-                url + "/__admin/health", timeout=3, headers={"Connection": "close"}
-            )
+        fresh = {"Connection": "close"}  # each request a new connection, spread by the kernel
+        for _ in range(20):
+            answer = requests.get(url + "/__admin/health", timeout=3, headers=fresh)
             assert answer.status_code == 200
     finally:
         process.terminate()
