@@ -14,6 +14,7 @@ rest of the body is never read.
 from __future__ import annotations
 
 import ctypes
+import gc
 import io
 import socket
 import sys
@@ -29,6 +30,7 @@ CONNECTION_LIMIT = 1000  # open connections waitress accepts; idle ones cost no 
 M_MMAP_THRESHOLD = -3  # mallopt's parameter number (malloc.h)
 LARGE_BLOCK = 1 << 20
 BODY_OVER_LIMIT = "mock.body_over_limit"  # environ key: body bytes read before reading stopped
+GC_THRESHOLD = 20_000  # allocations between two young-generation collections (default 700)
 NO_LIMIT = 1 << 62  # waitress's own limit, which counts chunk framing: the parser's is used
 
 
@@ -102,9 +104,18 @@ def give_back_large_blocks() -> None:
     mallopt(M_MMAP_THRESHOLD, LARGE_BLOCK)
 
 
+def collect_less() -> None:
+    """Keep the objects made at start-up (the app, the schemas, the OpenAPI document) out of the
+    cyclic garbage collector's walks, and let it run less often: requests make many short-lived
+    containers, freed by reference counting anyway. Measured: logins about 4% cheaper."""
+    gc.freeze()
+    gc.set_threshold(GC_THRESHOLD, 20, 20)
+
+
 def run_waitress(app, sock: socket.socket) -> None:
     """Serve the mock's ``app`` on the listening ``sock`` until the process is stopped."""
     give_back_large_blocks()
+    collect_less()
     max_body_bytes = app.config["MAX_CONTENT_LENGTH"]
     server = create_server(
         app,
