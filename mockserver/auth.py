@@ -11,7 +11,6 @@ import functools
 import uuid
 
 import jwt
-import orjson
 from flask import request
 from jwt.algorithms import HMACAlgorithm
 from jwt.api_jws import PyJWS
@@ -23,6 +22,7 @@ from .config import Config, Deployment
 from .context import Context, request_context
 from .errors import ApiError
 from .journal import answer
+from .jsontext import dumps
 
 ISSUER = "picsellia-mock"
 SERVICE_NAMES = {
@@ -80,7 +80,7 @@ def issue_token(service: str, deployment_id: str, now: float, lifetime: int, sec
         "exp": expires,
         "jti": uuid.uuid4().hex,
     }
-    token = SIGNER.encode(orjson.dumps(claims), secret, algorithm="HS256")
+    token = SIGNER.encode(dumps(claims).encode(), secret, algorithm="HS256")
     return {"jwt": token, "expires": expires}
 
 

@@ -108,6 +108,7 @@ def collect_less() -> None:
     """Keep the objects made at start-up (the app, the schemas, the OpenAPI document) out of the
     cyclic garbage collector's walks, and let it run less often: requests make many short-lived
     containers, freed by reference counting anyway. Measured: logins about 4% cheaper."""
+    gc.collect()  # what start-up left behind is freed, not frozen
     gc.freeze()
     gc.set_threshold(GC_THRESHOLD, 20, 20)
 

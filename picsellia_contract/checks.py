@@ -55,13 +55,13 @@ def _items_fit(raw: dict[str, Any], schema: dict) -> bool:
     return True
 
 
-_CONTAINERS = {"array": list, "object": dict, "string": str}  # JSON type -> the one Python type
+_CONTAINERS = {"array": list, "object": dict, "string": str}  # JSON type -> its Python type
 
 
 def _all_of_type(items: list, wanted: str) -> bool:
     kind = _CONTAINERS.get(wanted)
     if kind is not None:
-        return all(type(item) is kind for item in items)
+        return all(isinstance(item, kind) for item in items)
     return all(json_type_of(item) == wanted for item in items)
 
 
@@ -142,8 +142,8 @@ def _check_boxes(boxes: list, path: list, size: tuple | None) -> Iterator[Proble
 def _boxes_fine(boxes: list, size: tuple) -> bool:
     """Whether every box is in order and inside the image: nothing to report. (A box with a
     bool in it may pass: _check_boxes would skip it too, as not four numbers.)"""
-    width, height = size
     try:
+        width, height = size
         for y1, x1, y2, x2 in boxes:
             if not (0 <= y1 <= y2 <= height and 0 <= x1 <= x2 <= width):
                 return False

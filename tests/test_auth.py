@@ -158,3 +158,20 @@ def test_a_refused_login_has_no_bearer_challenge(client, ids):
     response = client.post("/api/auth/login", json=body)
     assert_error(response, 401, "invalid_api_token", "/api_token")
     assert "WWW-Authenticate" not in response.headers
+
+
+def test_a_lifetime_beyond_64_bits_still_gives_a_token(tmp_path, ids):
+    """The config takes any positive lifetime; the token's claims are then written by the
+    standard library (orjson refuses integers beyond 64 bits)."""
+    from mockserver.app import create_app
+    from mockserver.config import Config
+
+    app = create_app(Config(db_path=str(tmp_path / "db"), jwt_lifetime_seconds=10**20))
+    client = app.test_client()
+    body = {"api_token": "demo-api-token", "deployment_id": ids["OBJECT_DETECTION"]}
+    answer = client.post("/api/auth/login", json=body)
+    assert answer.status_code == 200
+    assert answer.json["expires"] > 10**20
+    bearer = {"Authorization": "Bearer " + answer.json["jwt"]}
+    info = client.get(f"/api/deployment/{ids['OBJECT_DETECTION']}", headers=bearer)
+    assert info.status_code == 200
