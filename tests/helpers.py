@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 from PIL import Image
@@ -62,3 +64,26 @@ def assert_error(response, status: int, code: str, pointer: str | None = None) -
     found = {(p["code"], p["pointer"]) for p in body["problems"]}
     assert any(c == code and (pointer is None or p == pointer) for c, p in found), found
     return body
+
+
+def start_up(cwd, *options: str, prefix: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
+    """``picsellia-mock serve`` on a free port with ``options``, run to its end (a start-up that
+    fails); ``prefix`` runs it under another command."""
+    return subprocess.run(
+        [*prefix, sys.executable, "-m", "mockserver", "--port", "0", *options],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        cwd=cwd,
+    )
+
+
+def assert_one_line(done: subprocess.CompletedProcess, *words: str) -> str:
+    """Exit status 2 and one line on stderr, holding ``words``, nothing on stdout: the line."""
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert done.stdout == ""  # nothing is announced before start-up succeeds
+    [line] = done.stderr.strip().splitlines()
+    assert line.startswith("picsellia-mock: error: ")
+    for word in words:
+        assert word in line, line
+    return line

@@ -15,6 +15,7 @@ import requests
 
 from mockserver import serve as serve_module
 from mockserver.cli import main
+from tests.helpers import assert_one_line, start_up
 
 
 def test_port_0_binds_a_free_port_and_the_first_line_is_the_base_url(tmp_path):
@@ -37,15 +38,8 @@ def test_a_port_in_use_is_one_line_and_exit_status_2(tmp_path):
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        done = subprocess.run(
-            [sys.executable, "-m", "mockserver", "--port", str(port), "--db", str(tmp_path / "db")],
-            capture_output=True,
-            text=True,
-            timeout=30,
-        )
-    assert done.returncode == 2
-    assert done.stdout == ""  # nothing is announced before the port is bound
-    [line] = done.stderr.strip().splitlines()
+        done = start_up(tmp_path, "--port", str(port), "--db", str(tmp_path / "db"))
+    line = assert_one_line(done)  # nothing is announced before the port is bound
     assert line.startswith(f"picsellia-mock: error: cannot listen on 127.0.0.1:{port}")
 
 

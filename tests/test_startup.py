@@ -6,51 +6,32 @@ import os
 import shutil
 import sqlite3
 import stat
-import subprocess
-import sys
 
 import pytest
 
-
-def serve(tmp_path, *options: str, prefix: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [*prefix, sys.executable, "-m", "mockserver", "--port", "0", *options],
-        capture_output=True,
-        text=True,
-        timeout=30,
-        cwd=tmp_path,
-    )
-
-
-def assert_one_line(done, *words: str) -> None:
-    assert done.returncode == 2, done.stdout + done.stderr
-    assert done.stdout == ""
-    [line] = done.stderr.strip().splitlines()
-    assert line.startswith("picsellia-mock: error: ")
-    for word in words:
-        assert word in line, line
+from tests.helpers import assert_one_line, start_up
 
 
 def test_a_database_in_a_missing_folder(tmp_path):
     db = tmp_path / "nowhere" / "db.sqlite3"
-    assert_one_line(serve(tmp_path, "--db", str(db)), str(db), "does not exist")
+    assert_one_line(start_up(tmp_path, "--db", str(db)), str(db), "does not exist")
 
 
 def test_a_database_that_is_a_directory(tmp_path):
-    assert_one_line(serve(tmp_path, "--db", str(tmp_path)), str(tmp_path), "is a directory")
+    assert_one_line(start_up(tmp_path, "--db", str(tmp_path)), str(tmp_path), "is a directory")
 
 
 def test_a_database_that_is_not_sqlite(tmp_path):
     db = tmp_path / "notes.txt"
     db.write_text("these are not the tables you are looking for\n")
-    assert_one_line(serve(tmp_path, "--db", str(db)), str(db), "not an SQLite database")
+    assert_one_line(start_up(tmp_path, "--db", str(db)), str(db), "not an SQLite database")
 
 
 def test_an_sqlite_file_of_another_program(tmp_path):
     db = tmp_path / "other.sqlite3"
     with sqlite3.connect(db) as other:
         other.execute("CREATE TABLE predictions (x)")
-    assert_one_line(serve(tmp_path, "--db", str(db)), str(db), "another program")
+    assert_one_line(start_up(tmp_path, "--db", str(db)), str(db), "another program")
 
 
 def as_owner_without_override() -> tuple[str, ...]:
@@ -68,14 +49,14 @@ def test_a_read_only_database(tmp_path):
     db = tmp_path / "db.sqlite3"
     sqlite3.connect(db).close()
     db.chmod(stat.S_IRUSR)
-    done = serve(tmp_path, "--db", str(db), prefix=as_owner_without_override())
+    done = start_up(tmp_path, "--db", str(db), prefix=as_owner_without_override())
     assert_one_line(done, str(db), "read-only")
 
 
 def test_a_config_that_is_not_utf8(tmp_path):
     config = tmp_path / "mock.toml"
     config.write_bytes(b"jwt_lifetime_seconds = 60 # caf\xe9\n")
-    done = serve(tmp_path, "--config", str(config), "--db", str(tmp_path / "db"))
+    done = start_up(tmp_path, "--config", str(config), "--db", str(tmp_path / "db"))
     assert_one_line(done, str(config), "UTF-8")
 
 
