@@ -25,6 +25,7 @@ from .transport import run_waitress
 
 DEFAULT_DB = "picsellia-mock.sqlite3"
 REUSE_PORT = sys.platform.startswith("linux") and hasattr(socket, "SO_REUSEPORT")
+BACKLOG = 1024  # connections the system queues before a worker accepts them
 
 
 def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
@@ -83,13 +84,17 @@ def bind(host: str, port: int, workers: int = 1) -> socket.socket:
     use, by another mock as much as by anything else, is still refused."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     if workers == 1 or not REUSE_PORT:
-        return socket.create_server((host, port), family=family, backlog=1024)
+        return listen((host, port), family)
     # Between the probe and the bind, another program could take the port; the window is
     # microseconds, and the bind then fails as for a port in use (or, for another multi-worker
     # mock started in the same instant, they share it).
-    with socket.create_server((host, port), family=family) as probe:
+    with listen((host, port), family) as probe:
         port = probe.getsockname()[1]  # the port --port 0 picked
-    return socket.create_server((host, port), family=family, backlog=1024, reuse_port=True)
+    return listen((host, port), family, reuse_port=True)
+
+
+def listen(address: tuple, family: int, reuse_port: bool = False) -> socket.socket:
+    return socket.create_server(address, family=family, backlog=BACKLOG, reuse_port=reuse_port)
 
 
 def own_socket(sock: socket.socket) -> socket.socket:
@@ -99,9 +104,7 @@ def own_socket(sock: socket.socket) -> socket.socket:
     if not REUSE_PORT:
         return sock
     try:
-        own = socket.create_server(
-            sock.getsockname(), family=sock.family, backlog=1024, reuse_port=True
-        )
+        own = listen(sock.getsockname(), sock.family, reuse_port=True)
     except OSError:
         return sock  # served as before, on the shared socket
     sock.close()
