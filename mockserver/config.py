@@ -67,12 +67,17 @@ class Config:
     allowed_hosts: tuple[str, ...] = ()  # Host names besides loopback ones the admin API answers
 
 
+def demo_name(deployment_type: str) -> str:
+    """The name of the demo deployment of a type: demo-object-detection."""
+    return "demo-" + deployment_type.lower().replace("_", "-")
+
+
 def demo_deployments() -> dict[str, Deployment]:
     """One demo deployment per monitorable type, with stable ids and the demo API token."""
     found = {}
     for type_ in monitorable_types():
         ident = str(uuid.uuid5(uuid.NAMESPACE_URL, f"picsellia-mock/demo/{type_}"))
-        name = "demo-" + type_.lower().replace("_", "-")
+        name = demo_name(type_)
         found[ident] = Deployment(ident, type_, name, tuple(DEMO_LABELS), (DEMO_API_TOKEN,))
     return found
 

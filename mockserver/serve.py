@@ -28,7 +28,7 @@ REUSE_PORT = sys.platform.startswith("linux") and hasattr(socket, "SO_REUSEPORT"
 BACKLOG = 1024  # connections the system queues before a worker accepts them
 
 
-def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8080, help="0: any free port")
     parser.add_argument("--config", help="TOML config file (deployments, token lifetime, limits)")
@@ -111,7 +111,7 @@ def own_socket(sock: socket.socket) -> socket.socket:
     return own
 
 
-def serve(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     """Start the server; a bad option, config, database or port is one line on stderr, exit 2."""
     try:
         if args.workers < 1:
@@ -178,3 +178,10 @@ def run_processes(app, sock: socket.socket, workers: int) -> int:
 def _fail(message: str) -> int:
     print(f"picsellia-mock: error: {message}", file=sys.stderr)
     return 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m mockserver [options]``: ``picsellia-mock serve [options]``."""
+    parser = argparse.ArgumentParser(prog="python -m mockserver", description="Serve the mock.")
+    add_arguments(parser)
+    return run(parser.parse_args(argv))

@@ -117,9 +117,17 @@ def run_waitress(app, sock: socket.socket) -> None:
     """Serve the mock's ``app`` on the listening ``sock`` until the process is stopped."""
     give_back_large_blocks()
     collect_less()
+    make_server(app, sock).run()
+
+
+def make_server(app, sock: socket.socket, socket_map: dict | None = None):
+    """The waitress server of the mock's ``app`` on the listening ``sock`` (not yet running):
+    ``serve`` runs it as the process's loop, ``mockdriver.LiveMock`` on a thread, passing the
+    ``socket_map`` of its connections so that it can close them all."""
     max_body_bytes = app.config["MAX_CONTENT_LENGTH"]
     server = create_server(
         app,
+        map=socket_map,
         sockets=[sock],
         threads=THREADS,
         connection_limit=CONNECTION_LIMIT,
@@ -128,4 +136,4 @@ def run_waitress(app, sock: socket.socket) -> None:
         ident="picsellia-mock",
     )
     server.channel_class = limited_channel(max_body_bytes)
-    server.run()
+    return server

@@ -218,7 +218,7 @@ def test_a_fault_on_one_deployment_leaves_the_others_alone(client, ids, login):
 
 
 def test_validate_answers_what_the_cli_prints_for_any_message(client, tmp_path, capsys):
-    from mockserver.cli import main
+    from picsellia_mock.cli import main
 
     payload = sdk_payload("POINT")
     payload["raw_predictions"]["detection_scores"].append(0.5)  # one score too many

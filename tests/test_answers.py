@@ -1,4 +1,4 @@
-"""``picsellia_contract.answers``: an answer is compared with the OpenAPI document and schemas."""
+"""``checklive.answers``: an answer is compared with the OpenAPI document and schemas."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from picsellia_contract.answers import compare_answer, expected_answer, route, success_status
+from checklive.answers import compare_answer, expected_answer, route, success_status
 
 JSON = {"Content-Type": "application/json"}
 PROBLEM = {"Content-Type": "application/problem+json"}

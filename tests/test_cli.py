@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from mockserver.cli import main
+from picsellia_mock.cli import main
 
 from .helpers import sdk_payload
 
@@ -70,7 +70,7 @@ def test_usage_errors_exit_2(tmp_path, capsys, args, content, message):
 def test_console_script_never_prints_a_traceback(tmp_path):
     path = write(tmp_path, b"\xff\xfe".decode("latin-1"))
     result = subprocess.run(
-        [sys.executable, "-m", "mockserver.cli", "validate", "login-request", path],
+        [sys.executable, "-m", "picsellia_mock", "validate", "login-request", path],
         capture_output=True,
         text=True,
         timeout=60,

@@ -15,8 +15,8 @@ from xml.etree import ElementTree
 
 import pytest
 
-from mockserver.cli import main
-from mockserver.conformance.scenarios import conformance_dir, load_scenarios
+from conformance.scenarios import conformance_dir, load_scenarios
+from picsellia_mock.cli import main
 
 SCENARIOS = load_scenarios()
 

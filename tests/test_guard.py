@@ -84,7 +84,7 @@ def test_an_admin_token_is_required_as_bearer_or_cookie(tmp_path):
 
 def test_serving_on_a_public_address_without_an_admin_token_warns(tmp_path, monkeypatch, capsys):
     from mockserver import serve as serve_module
-    from mockserver.cli import main
+    from picsellia_mock.cli import main
 
     monkeypatch.setattr(serve_module, "run_waitress", lambda app, sock: sock.close())
     assert main(["serve", "--host", "0.0.0.0", "--port", "0", "--db", str(tmp_path / "db")]) == 0

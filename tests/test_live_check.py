@@ -11,10 +11,10 @@ import sys
 import pytest
 from flask import request
 
-from mockserver.cli import main
+from checklive.payloads import SOURCE, TAG
+from mockdriver import LiveMock
 from mockserver.config import Config
-from mockserver.live_payloads import SOURCE, TAG
-from mockserver.pytest_plugin import LiveMock
+from picsellia_mock.cli import main
 
 from .helpers import TYPES, image
 from .test_own_contract import CALL_OPERATIONS
@@ -240,7 +240,7 @@ def test_the_help_says_that_without_write_nothing_is_created(capsys):
 
 def test_the_console_script_never_prints_a_traceback():
     result = subprocess.run(
-        [sys.executable, "-m", "mockserver.cli", *args(closed_port_url(), "d")],
+        [sys.executable, "-m", "picsellia_mock", *args(closed_port_url(), "d")],
         capture_output=True,
         text=True,
         timeout=60,

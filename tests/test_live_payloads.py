@@ -7,7 +7,7 @@ import io
 import pytest
 from PIL import Image
 
-from mockserver.live_payloads import (
+from checklive.payloads import (
     SOURCE,
     TAG,
     empty_prediction,

@@ -1,4 +1,4 @@
-"""``schemas/own-contract.json`` and the verdicts ``picsellia_contract.own_contract`` draws."""
+"""``schemas/own-contract.json`` and the verdicts ``checklive.own_contract`` draws."""
 
 from __future__ import annotations
 
@@ -9,9 +9,8 @@ import sys
 
 import pytest
 
-from picsellia_contract import load_schema
-from picsellia_contract.answers import Comparison, Difference, expected_answer, success_status
-from picsellia_contract.own_contract import (
+from checklive.answers import Comparison, Difference, expected_answer, success_status
+from checklive.own_contract import (
     CONFIRMED,
     CONTRADICTED,
     NOT_CHECKED,
@@ -20,6 +19,7 @@ from picsellia_contract.own_contract import (
     judge_all,
     resolve,
 )
+from picsellia_contract import load_schema
 
 from .conftest import ROOT
 
@@ -165,7 +165,7 @@ def test_the_file_is_formatted_like_every_schema_file():
 
 def test_the_comparison_is_pure_contract_logic():
     code = (
-        "import sys, picsellia_contract.answers, picsellia_contract.own_contract\n"
+        "import sys, checklive.answers, checklive.own_contract\n"
         "banned = ('flask', 'werkzeug', 'gunicorn', 'PIL')\n"
         "sys.exit(sorted(m for m in sys.modules if m.split('.')[0] in banned) or 0)"
     )

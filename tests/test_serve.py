@@ -14,7 +14,7 @@ import pytest
 import requests
 
 from mockserver import serve as serve_module
-from mockserver.cli import main
+from picsellia_mock.cli import main
 from tests.helpers import assert_one_line, start_up
 
 

@@ -131,9 +131,9 @@ def test_http_vectors_name_a_real_operation_and_a_catalogued_status():
 @pytest.mark.slow
 @pytest.mark.parametrize("strict", [False, True], ids=["default", "strict"])
 def test_every_http_vector_agrees_with_a_live_mock(tmp_path, capsys, strict):
-    from mockserver.cli import main
+    from mockdriver import LiveMock
     from mockserver.config import load_config_file
-    from mockserver.pytest_plugin import LiveMock
+    from picsellia_mock.cli import main
 
     config = load_config_file(VECTOR_DIR / "mock-config.toml")
     config.db_path, config.strict = str(tmp_path / "db"), strict

@@ -1,7 +1,7 @@
 """``picsellia-mock check-live``: compare the real services' answers with the contract.
 
-The calls are in ``live_calls``, what ``--write`` sends in ``live_payloads``, the report in
-``live_report``; this module holds the command's options and exit statuses.
+The calls are in ``calls``, what ``--write`` sends in ``payloads``, the report in
+``reporting``; this module holds the command's options and exit statuses.
 
 Exit status: 0 every answer agrees, 1 a difference (or a contradicted own-contract choice),
 2 a usage error or nothing could be checked (a host that cannot be reached, a refused login),
@@ -20,25 +20,28 @@ import uuid
 
 from picsellia_contract.images import image_size, sniff_content_type
 
-from . import live_payloads, live_report
-from .live_calls import CheckAborted, LiveCheck, Target
+from . import payloads, reporting
+from .calls import CheckAborted, LiveCheck, Target
 
 EXIT_AGREES, EXIT_DIFFERS, EXIT_USAGE = 0, 1, 2
 HOST = re.compile(r"https?://[^/\s]+(/\S*)?")
 
 
-def add_check_live_parser(commands: argparse._SubParsersAction) -> None:
-    """Register ``check-live`` and its options among ``picsellia-mock``'s subcommands."""
-    parser = commands.add_parser(
-        "check-live",
-        help="compare the real services' answers with the contract",
-        description="Call the real serving and monitoring services as the SDK does and compare "
-        "every answer with the contract. Without --write nothing is created on the service: "
-        "the check logs in to both services, reads the deployment and its stats, and reads the "
-        "deployment once without a token (a 401).",
-        epilog="Exit status: 0 everything agrees, 1 a difference, 2 a usage error or nothing "
-        "could be checked. Tokens never appear in the report.",
-    )
+DESCRIPTION = (
+    "Call the real serving and monitoring services as the SDK does and compare "
+    "every answer with the contract. Without --write nothing is created on the service: "
+    "the check logs in to both services, reads the deployment and its stats, and reads the "
+    "deployment once without a token (a 401)."
+)
+EPILOG = (
+    "Exit status: 0 everything agrees, 1 a difference, 2 a usage error or nothing could be "
+    "checked. Tokens never appear in the report."
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """``check-live``'s options."""
+    parser.description, parser.epilog = DESCRIPTION, EPILOG
     parser.add_argument("--serving-host", required=True, help="e.g. https://serving.example")
     parser.add_argument("--monitoring-host", required=True, help="the monitoring (oracle) host")
     token = os.environ.get("PICSELLIA_API_TOKEN")
@@ -53,16 +56,15 @@ def add_check_live_parser(commands: argparse._SubParsersAction) -> None:
         "--write",
         action="store_true",
         help="also predict once with monitor=False and post one monitoring prediction (empty "
-        f"raw predictions), marked with source {live_payloads.SOURCE!r} and tag "
-        f"{live_payloads.TAG!r}",
+        f"raw predictions), marked with source {payloads.SOURCE!r} and tag "
+        f"{payloads.TAG!r}",
     )
     parser.add_argument("--image", help="PNG or JPEG for --write (default: a built-in 8x8 PNG)")
     parser.add_argument("--json", metavar="FILE", help="write the report as JSON (- for stdout)")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds per call (60)")
-    parser.set_defaults(run=run_check_live)
 
 
-def run_check_live(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     """Check, print the report, and answer the exit status."""
     secrets: list[str | None] = [args.api_token]
     for host in (args.serving_host, args.monitoring_host):
@@ -93,9 +95,9 @@ def run_check_live(args: argparse.Namespace) -> int:
         return _fail(str(exc), args, list(check.tokens.values()))
     secrets += list(check.tokens.values())
     if args.json != "-":
-        print(live_report.scrub(live_report.render_text(report), secrets))
+        print(reporting.scrub(reporting.render_text(report), secrets))
     if args.json:
-        live_report.write_json(report, args.json, secrets)
+        reporting.write_json(report, args.json, secrets)
     return EXIT_AGREES if report["agrees"] else EXIT_DIFFERS
 
 
@@ -105,7 +107,7 @@ def read_image(path: str | None, run_id: str) -> tuple[bytes, str]:
     The filename starts with the run's id, so that no two runs post the same name.
     """
     if path is None:
-        return live_payloads.tiny_png(f"{live_payloads.SOURCE} {run_id}"), f"{run_id}.png"
+        return payloads.tiny_png(f"{payloads.SOURCE} {run_id}"), f"{run_id}.png"
     with open(path, "rb") as handle:
         data = handle.read()
     if sniff_content_type(data) is None or image_size(data) is None:
@@ -115,7 +117,7 @@ def read_image(path: str | None, run_id: str) -> tuple[bytes, str]:
 
 def _fail(message: str, args: argparse.Namespace, secrets=()) -> int:
     """One line on standard error (and in the JSON report, if asked for); exit status 2."""
-    message = live_report.scrub(message, [args.api_token, *secrets])
+    message = reporting.scrub(message, [args.api_token, *secrets])
     line = f"picsellia-mock check-live: error: {message}"
     print(line, file=sys.stderr)
     if getattr(args, "json", None) and args.json != "-":

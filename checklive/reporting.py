@@ -11,10 +11,9 @@ import json
 from collections.abc import Sequence
 from urllib.parse import urlencode
 
-from picsellia_contract.answers import Comparison
-from picsellia_contract.own_contract import CONTRADICTED, Verdict
-
-from . import live_payloads
+from . import payloads
+from .answers import Comparison
+from .own_contract import CONTRADICTED, Verdict
 
 AGREES, DIFFERS, SKIPPED = "agrees", "differs", "skipped"
 REDACTED = "<redacted>"
@@ -53,7 +52,7 @@ def build(target, deployment_type, write: bool, entries, verdicts: Sequence[Verd
         "calls": list(entries),
         "own_contract": [v.as_dict() for v in verdicts],
         "created": list(created),
-        "marks": {"source": live_payloads.SOURCE, "tag": live_payloads.TAG},
+        "marks": {"source": payloads.SOURCE, "tag": payloads.TAG},
         "differences": differences,
         "contradicted": contradicted,
         "agrees": differences == 0 and contradicted == 0,

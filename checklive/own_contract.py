@@ -12,9 +12,10 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from picsellia_contract.problems import MISSING, json_type_of, resolve
+from picsellia_contract.registry import schema_dir
+
 from .answers import Comparison
-from .problems import MISSING, json_type_of, resolve
-from .registry import schema_dir
 
 CONFIRMED, CONTRADICTED, NOT_CHECKED = "confirmed", "contradicted", "not checked"
 YEAR_SECONDS = 366 * 24 * 3600

@@ -8,6 +8,7 @@ the server must answer. A test's problems are compared with the answer's: the er
 
 from __future__ import annotations
 
+import argparse
 import base64
 import json
 import sys
@@ -16,8 +17,11 @@ from typing import Any
 
 import requests
 
+from mockserver.config import demo_name
 from picsellia_contract.registry import schema_dir
-from picsellia_contract.routes import login_operation, operation
+from picsellia_contract.routes import operation
+
+from .admin_client import AdminClient, AdminError
 
 TIMEOUT = 30
 
@@ -41,39 +45,24 @@ def load_groups() -> list[tuple[str, dict]]:
     return found
 
 
-def demo_name(deployment_type: str) -> str:
-    """The name of the demo deployment of a type: demo-object-detection."""
-    return "demo-" + deployment_type.lower().replace("_", "-")
-
-
 class Runner:
     """Sends vectors to one server, logging in once per deployment and service."""
 
     def __init__(self, url: str) -> None:
-        self.url = url.rstrip("/")
-        self.http = requests.Session()
-        health = self._get("/__admin/health")
-        self.strict = health["strict"]
-        self.deployments = {d["name"]: d for d in self._get("/__admin/deployments")["deployments"]}
+        self.admin = AdminClient(url)
+        self.url, self.http = self.admin.base_url, self.admin.http
+        self.strict = self.admin.health()["strict"]
+        self.deployments = {d["name"]: d for d in self.admin.deployments()}
         self.tokens: dict[tuple[str, str], str] = {}
-
-    def _get(self, path: str) -> Any:
-        response = self.http.get(self.url + path, timeout=TIMEOUT)
-        response.raise_for_status()
-        return response.json()
 
     def token(self, service: str, deployment: dict) -> str:
         key = (service, deployment["id"])
         if key not in self.tokens:
-            body = {"api_token": deployment["api_tokens"][0], "deployment_id": deployment["id"]}
-            login = login_operation(service).path
-            answer = self.http.post(self.url + login, data=json.dumps(body), timeout=TIMEOUT)
-            answer.raise_for_status()
-            self.tokens[key] = answer.json()["jwt"]
+            self.tokens[key] = self.admin.login(service, deployment)
         return self.tokens[key]
 
     def run(self, outcome: Outcome) -> Outcome:
-        self.http.post(self.url + "/__admin/reset", json={}, timeout=TIMEOUT).raise_for_status()
+        self.admin.reset()
         for file_name, group in load_groups():
             http = group.get("http")
             for index, test in enumerate(group["tests"]):
@@ -186,16 +175,15 @@ def compare(test: dict, status: int, problems: list | None) -> str | None:
     return None
 
 
-def add_vectors_parser(commands) -> None:
-    parser = commands.add_parser("vectors", help="send every test vector to a running server")
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--url", required=True, help="base URL of a running mock server")
 
 
-def run_vectors(args) -> int:
+def run(args: argparse.Namespace) -> int:
     """Print each disagreement and a summary; exit 1 on any disagreement, 2 if unreachable."""
     try:
         outcome = Runner(args.url).run(Outcome())
-    except requests.RequestException as exc:
+    except (AdminError, requests.RequestException) as exc:
         print(f"picsellia-mock: error: cannot talk to {args.url}: {exc}", file=sys.stderr)
         return 2
     for line in outcome.disagreements:

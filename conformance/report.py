@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 import tempfile
@@ -11,20 +12,22 @@ from xml.etree import ElementTree
 
 import requests
 
+from mockdriver import AdminClient, AdminError, LiveMock
+from mockserver.config import Config
+
 from .adapters import command
-from .runner import Result, Server, run_scenario
+from .runner import Result, run_scenario
 from .scenarios import load_scenarios
 
 LEVELS = ("required", "recommended")
 
 
-def add_conformance_parser(commands) -> None:
-    parser = commands.add_parser(
-        "conformance",
-        help="certify a client: run the conformance scenarios through its adapter",
-        description="Run every scenario of schemas/conformance/ through an adapter (see the "
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """``conformance``'s options."""
+    parser.description = (
+        "Run every scenario of schemas/conformance/ through an adapter (see the "
         "porting guide, 'Certify your client') and grade it from the mock's journal. Exit "
-        "status: 0 all passed, 1 any failed, 2 usage error.",
+        "status: 0 all passed, 1 any failed, 2 usage error."
     )
     parser.add_argument("--adapter", required=True, help='"reference", or a command: "node a.js"')
     parser.add_argument("--url", help="a running mock to use (default: start one)")
@@ -39,7 +42,7 @@ def add_conformance_parser(commands) -> None:
     )
 
 
-def run_conformance(args) -> int:
+def run(args: argparse.Namespace) -> int:
     try:
         scenarios = load_scenarios(args.only)
     except ValueError as exc:
@@ -49,25 +52,21 @@ def run_conformance(args) -> int:
     argv = command(args.adapter)
     if args.url:
         return _run(args, scenarios, argv, args.url)
-    from ..config import Config
-    from ..pytest_plugin import LiveMock
-
-    with tempfile.TemporaryDirectory(prefix="picsellia-conformance-") as folder:
-        server = LiveMock(Config(db_path=str(Path(folder) / "db"))).start()
-        try:
-            return _run(args, scenarios, argv, server.base_url)
-        finally:
-            server.stop()
+    with (
+        tempfile.TemporaryDirectory(prefix="picsellia-conformance-") as folder,
+        LiveMock(Config(db_path=str(Path(folder) / "db"))) as server,
+    ):
+        return _run(args, scenarios, argv, server.base_url)
 
 
 def _run(args, scenarios: list[dict], argv: list[str], url: str) -> int:
     started = time.monotonic()
     try:
-        server = Server(url)
+        server = AdminClient(url)
         results = [
             run_scenario(server, scenario, argv, args.adapter_timeout) for scenario in scenarios
         ]
-    except (requests.RequestException, LookupError) as exc:
+    except (AdminError, requests.RequestException, LookupError) as exc:
         return _usage(f"cannot use the mock at {url}: {exc}")
     print_table(results, time.monotonic() - started)
     if args.junit:

@@ -2,7 +2,7 @@
 
 Read only: both logins, deployment info, both stats routes, and deployment info without a token
 (the contract's 401). With an image (``--write``): one predict with ``monitor=False`` and one
-monitoring post marked as this check's (see ``live_payloads``). Every route, status and body
+monitoring post marked as this check's (see ``payloads``). Every route, status and body
 schema comes from ``schemas/openapi.json`` through ``picsellia_contract.answers``.
 """
 
@@ -16,11 +16,11 @@ from dataclasses import dataclass
 import requests
 
 from picsellia_contract import DEPLOYMENT_TYPES
-from picsellia_contract.answers import Comparison, compare_answer, route, success_status
 from picsellia_contract.checks import monitorable_types
-from picsellia_contract.own_contract import judge_all
 
-from . import live_payloads, live_report
+from . import payloads, reporting
+from .answers import Comparison, compare_answer, route, success_status
+from .own_contract import judge_all
 
 STATS_QUERY = [("service", "metrics")]  # the SDK always sends 'service'; metrics is its default
 READ_ONLY = "read only (add --write)"
@@ -68,7 +68,7 @@ class LiveCheck:
         else:
             created = self.write(image, filename or "image.png")
         verdicts = judge_all(self.results, started)
-        return live_report.build(
+        return reporting.build(
             self.target, self.deployment_type, image is not None, self.entries, verdicts, created
         )
 
@@ -112,7 +112,7 @@ class LiveCheck:
         else:
             files = {"media": (filename, image)}  # a 2-tuple: no per-part Content-Type
             begin = time.monotonic()
-            fields = live_payloads.predict_fields()
+            fields = payloads.predict_fields()
             self.call("predict", "predict", "serving", data=fields, files=files)
             latency = time.monotonic() - begin
         why = self._cannot_monitor()
@@ -120,9 +120,7 @@ class LiveCheck:
             self.skip("monitorPrediction", "monitorPrediction", why)
             return []
         try:
-            payload = live_payloads.monitoring_payload(
-                image, filename, self.deployment_type, latency
-            )
+            payload = payloads.monitoring_payload(image, filename, self.deployment_type, latency)
         except ValueError as exc:
             self.skip("monitorPrediction", "monitorPrediction", f"cannot build the payload: {exc}")
             return []
@@ -174,14 +172,14 @@ class LiveCheck:
             deployment_type=self.deployment_type,
         )
         self.results[name] = comparison
-        self.entries.append(live_report.call_entry(name, method, template, params, comparison))
+        self.entries.append(reporting.call_entry(name, method, template, params, comparison))
         return comparison
 
     def skip(self, name: str, operation: str, why: str) -> None:
         """Record a call that was not made, and why (a write without --write, no token)."""
         method, template = route(operation)
         self.results[name] = why
-        self.entries.append(live_report.skipped_entry(name, method, template, why))
+        self.entries.append(reporting.skipped_entry(name, method, template, why))
 
     def _cannot_monitor(self) -> str | None:
         if self.tokens["monitoring"] is None:

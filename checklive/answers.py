@@ -21,9 +21,9 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .openapi import openapi_document
-from .registry import BASE_URI, load_schema
-from .validate import validate
+from picsellia_contract.openapi import openapi_document
+from picsellia_contract.registry import BASE_URI, load_schema
+from picsellia_contract.validate import validate
 
 # What a problem code of ``validate`` means when the message is an answer from the service.
 KINDS = {

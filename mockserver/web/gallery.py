@@ -18,9 +18,9 @@ from typing import Any
 from picsellia_contract import Problem, check_message
 from picsellia_contract.images import image_size
 
-from .config import Deployment
-from .context import Context
-from .records import as_received
+from ..config import Deployment
+from ..context import Context
+from ..records import as_received
 
 MESSAGE = "monitoring-prediction-request"
 

@@ -18,10 +18,11 @@ from markupsafe import Markup, escape
 from picsellia_contract.geometry import as_json as geometry_table
 from picsellia_contract.openapi import bundled_openapi
 
-from . import __version__, admin, apidocs
-from .context import request_context
+from .. import __version__, admin
+from ..context import request_context
+from ..guard import TOKEN_COOKIE
+from . import apidocs
 from .gallery import drawn_predictions
-from .guard import TOKEN_COOKIE
 
 bp = Blueprint(
     "web",

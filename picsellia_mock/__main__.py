@@ -1,0 +1,8 @@
+"""``python -m picsellia_mock ...`` is ``picsellia-mock ...``."""
+
+import sys
+
+from .cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())
