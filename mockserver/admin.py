@@ -4,7 +4,7 @@ steer the mock."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, request
+from flask import Blueprint
 
 from picsellia_contract import check_message, load_schema, message_names
 from picsellia_contract.cli import verdict
@@ -14,18 +14,18 @@ from picsellia_contract.openapi import bundle_path
 from . import __version__, faults
 from .auth import deployment_or_404
 from .bodies import parse_pairs, read_json
-from .context import request_context
+from .context import Context
 from .errors import ApiError
-from .journal import answer, as_entry
+from .exchange import Answer, Incoming
+from .journal import as_entry
 from .records import as_received, stored_prediction
 from .routing import add_views
 
 bp = Blueprint("admin", __name__)
 
 
-def health():
+def health(ctx: Context, incoming: Incoming) -> Answer:
     """admin-health-response.json."""
-    ctx = request_context()
     body = {
         "status": "ok",
         "version": __version__,
@@ -33,12 +33,11 @@ def health():
         "strict": ctx.strict,
         "clock_offset_seconds": ctx.store.clock_offset(),
     }
-    return answer(body)
+    return Answer(body)
 
 
-def deployments():
+def deployments(ctx: Context, incoming: Incoming) -> Answer:
     """admin-deployments-response.json: every deployment, with its API tokens."""
-    ctx = request_context()
     found = [
         {
             "id": d.id,
@@ -50,47 +49,44 @@ def deployments():
         }
         for d in ctx.config.deployments.values()
     ]
-    return answer({"count": len(found), "deployments": found})
+    return Answer({"count": len(found), "deployments": found})
 
 
-def journal():
+def journal(ctx: Context, incoming: Incoming) -> Answer:
     """admin-journal-query.json -> admin-journal-response.json."""
-    ctx = request_context()
-    query = parse_pairs(request.args, "admin-journal-query")
+    query = parse_pairs(incoming.args, "admin-journal-query")
     ctx.check("admin-journal-query", query)
     defaults = load_schema("admin-journal-query")["properties"]
     query = {"order": defaults["order"]["default"], "limit": defaults["limit"]["default"], **query}
     entries = [as_entry(row) for row in ctx.store.journal(query)]
-    return answer({"count": len(entries), "entries": entries})
+    return Answer({"count": len(entries), "entries": entries})
 
 
-def predictions(id: str):
+def predictions(ctx: Context, incoming: Incoming, id: str) -> Answer:
     """admin-predictions-response.json: records as received, image as size and SHA-256."""
-    ctx = request_context()
     deployment = deployment_or_404(ctx.config, id)
     found = [as_received(row) for row in ctx.store.predictions(deployment.id)]
-    return answer({"deployment_id": deployment.id, "count": len(found), "predictions": found})
+    return Answer({"deployment_id": deployment.id, "count": len(found), "predictions": found})
 
 
-def image(prediction_id: str):
+def image(ctx: Context, incoming: Incoming, prediction_id: str) -> Answer:
     """The decoded image bytes of a stored prediction (404 for a cloud image)."""
-    row = stored_prediction(request_context(), prediction_id)
+    row = stored_prediction(ctx, prediction_id)
     data = row["image"]
     if data is None:
         message = f"prediction {prediction_id} was sent with a cloud_image: no bytes are stored"
         raise ApiError("prediction_not_found", message)
-    return Response(data, mimetype=sniff_content_type(data) or "application/octet-stream")
+    return Answer(data, mimetype=sniff_content_type(data) or "application/octet-stream")
 
 
-def validate(message: str):
+def validate(ctx: Context, incoming: Incoming, message: str) -> Answer:
     """Any message of the contract -> admin-validate-response.json (the CLI's --json verdict)."""
-    ctx = request_context()
     if message.removesuffix(".json") not in message_names():
         known = ", ".join(message_names())
         raise ApiError("message_not_found", f"no message named {message!r}; one of: {known}")
-    query = parse_pairs(request.args, "admin-validate-query")
+    query = parse_pairs(incoming.args, "admin-validate-query")
     ctx.check("admin-validate-query", query)
-    instance = read_json(request)
+    instance = read_json(incoming)
     checked = check_message(
         message,
         instance,
@@ -98,52 +94,48 @@ def validate(message: str):
         strict=query.get("strict") == "true",
         now=ctx.now,
     )
-    return answer(verdict(checked.problems))
+    return Answer(verdict(checked.problems))
 
 
-def openapi_file():
+def openapi_file(ctx: Context, incoming: Incoming) -> Answer:
     """GET /openapi.json: schemas/openapi.bundled.json, the one-file document for generators."""
-    return Response(bundle_path().read_bytes(), mimetype="application/json")
+    return Answer(bundle_path().read_bytes())
 
 
-def reset():
+def reset(ctx: Context, incoming: Incoming) -> Answer:
     """admin-reset-response.json: forget predictions, journal, faults and the clock offset."""
-    request_context().store.reset()
-    return answer({"reset": True})
+    ctx.store.reset()
+    return Answer({"reset": True})
 
 
-def clock():
+def clock(ctx: Context, incoming: Incoming) -> Answer:
     """admin-clock-request.json -> admin-clock-response.json."""
-    ctx = request_context()
-    body = read_json(request)
+    body = read_json(incoming)
     ctx.check("admin-clock-request", body)
     offset = ctx.store.advance_clock(body["advance_seconds"])
-    return answer({"now": ctx.store.now(), "offset_seconds": offset})
+    return Answer({"now": ctx.store.now(), "offset_seconds": offset})
 
 
-def strict():
+def strict(ctx: Context, incoming: Incoming) -> Answer:
     """admin-strict.json -> admin-strict.json: warnings are refused (true) or not, until reset."""
-    ctx = request_context()
-    body = read_json(request)
+    body = read_json(incoming)
     ctx.check("admin-strict", body)
     ctx.store.set_strict(body["strict"])
-    return answer({"strict": body["strict"]})
+    return Answer({"strict": body["strict"]})
 
 
-def add_fault():
+def add_fault(ctx: Context, incoming: Incoming) -> Answer:
     """admin-fault-request.json -> 201 admin-faults-response.json."""
-    ctx = request_context()
-    body = read_json(request)
+    body = read_json(incoming)
     ctx.check("admin-fault-request", body)
     faults.arm(ctx, body)
-    return answer(armed_faults(ctx), 201)
+    return Answer(armed_faults(ctx), 201)
 
 
-def clear_faults():
+def clear_faults(ctx: Context, incoming: Incoming) -> Answer:
     """admin-faults-response.json with no fault left."""
-    ctx = request_context()
     ctx.store.clear_faults()
-    return answer(armed_faults(ctx))
+    return Answer(armed_faults(ctx))
 
 
 def armed_faults(ctx) -> dict:

@@ -11,7 +11,6 @@ import functools
 import uuid
 
 import jwt
-from flask import request
 from jwt.algorithms import HMACAlgorithm
 from jwt.api_jws import PyJWS
 
@@ -19,9 +18,9 @@ from picsellia_contract.routes import login_operation
 
 from .bodies import read_json
 from .config import Config, Deployment
-from .context import Context, request_context
+from .context import Context
 from .errors import ApiError
-from .journal import answer
+from .exchange import Answer, Incoming
 from .jsontext import dumps
 
 ISSUER = "picsellia-mock"
@@ -35,11 +34,10 @@ def login_view(service: str):
     """The view of a service's login route (login-request.json -> login-response.json): a
     token for that service's routes only. Both services log in the same way."""
 
-    def view():
-        ctx = request_context()
-        body = read_json(request)
-        token = login(ctx, service, body, request.headers.get("Authorization"))
-        return answer(token, deployment_id=body["deployment_id"])
+    def view(ctx: Context, incoming: Incoming) -> Answer:
+        body = read_json(incoming)
+        token = login(ctx, service, body, incoming.headers.get("Authorization"))
+        return Answer(token, deployment_id=body["deployment_id"])
 
     view.__name__ = f"{service}_login"
     return view

@@ -9,19 +9,22 @@ form is validated like any JSON message.
 from __future__ import annotations
 
 import functools
+import io
 import json
 import math
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Request
 from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.formparser import FormDataParser
 
 from picsellia_contract.registry import inlined_schema
 
 from .errors import ApiError
-from .journal import keep_received
 from .jsontext import MAX_JSON_DEPTH, NOT_READ, fast_loads
+
+if TYPE_CHECKING:
+    from .exchange import Incoming
 
 _SIGNIFICANT = re.compile(r'["\\\[\]{}]')  # what _too_deep looks at
 
@@ -37,23 +40,29 @@ def _finite(text: str) -> float:
     return number
 
 
-def read_json(request: Request) -> Any:
+def read_json(incoming: Incoming) -> Any:
     """The body parsed as JSON, or a 400 invalid_json. orjson reads it where it reads it as the
-    standard library would; the standard library does the rest, and says what is wrong."""
-    data = request.get_data(cache=True)
+    standard library would; the standard library does the rest, and says what is wrong.
+
+    What the journal keeps moves with it (``incoming.raw``, then ``incoming.parsed``): the
+    bytes are dropped once decoded, the text once parsed, so a large body is not held twice."""
+    data = incoming.raw
     if not data:
         raise ApiError("invalid_json", "the body is empty; send a JSON object")
-    parsed = fast_loads(data)
-    if parsed is not NOT_READ:
+    if isinstance(data, bytes):
+        parsed = fast_loads(data)
+        if parsed is not NOT_READ:
+            del data
+            incoming.raw, incoming.parsed = None, parsed
+            return parsed
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ApiError("invalid_json", "the body is not UTF-8 text") from None
         del data
-        keep_received(request, None, parsed)
-        return parsed
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ApiError("invalid_json", "the body is not UTF-8 text") from None
-    del data
-    keep_received(request, text)  # the bytes are freed before parsing, not after
+        incoming.raw = text  # the bytes are freed before parsing, not after
+    else:
+        text = data
     if _too_deep(text):
         message = f"the body nests arrays and objects more than {MAX_JSON_DEPTH} levels deep"
         raise ApiError("invalid_json", message)
@@ -61,7 +70,7 @@ def read_json(request: Request) -> Any:
         parsed = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite)
     except ValueError as exc:
         raise ApiError("invalid_json", f"the body is not JSON: {exc}") from None
-    keep_received(request, None, parsed)
+    incoming.raw, incoming.parsed = None, parsed
     return parsed
 
 
@@ -91,19 +100,36 @@ def _too_deep(text: str) -> bool:
     return False
 
 
-def read_predict_form(request: Request) -> tuple[dict[str, Any], FileStorage | None]:
+def read_predict_form(incoming: Incoming) -> tuple[dict[str, Any], FileStorage | None]:
     """The multipart form as parsed (predict-form.json) and the media file part, if any."""
+    request = incoming.request
     if request.mimetype != "multipart/form-data" or "boundary" not in request.mimetype_params:
         got = request.content_type or "no Content-Type"
         message = f"predict takes a multipart/form-data body with a boundary; got {got}"
         raise ApiError("invalid_multipart", message)
-    form, files = request.form, request.files
-    if not form and not files and request.content_length:
+    data = incoming.raw if isinstance(incoming.raw, bytes) else b""
+    parser = FormDataParser(
+        max_form_memory_size=request.max_form_memory_size,
+        max_content_length=request.max_content_length,
+        max_form_parts=request.max_form_parts,
+    )
+    _, form, files = parser.parse(
+        io.BytesIO(data), request.mimetype, len(data), request.mimetype_params
+    )
+    if not form and not files and data:
         raise ApiError("invalid_multipart", "no part of the multipart body could be read")
     parts = MultiDict(form.items(multi=True))
     parts.update((key, part.filename or "") for key, part in files.items(multi=True))
     media = files.get("media") if len(files.getlist("media")) == 1 else None
     return parse_pairs(parts, "predict-form"), media
+
+
+def forget_image_text(incoming: Incoming, body: dict, summary: dict[str, Any]) -> dict:
+    """``body`` with null for its base64 ``image`` (stored records keep the decoded bytes); the
+    journal keeps the image's size and SHA-256, as it shows it. The text, about the size of the
+    body, is freed before the record is stored."""
+    incoming.parsed = {**body, "image": summary}
+    return {**body, "image": None}
 
 
 def parse_pairs(pairs: MultiDict, message: str) -> dict[str, Any]:

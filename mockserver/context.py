@@ -1,7 +1,7 @@
 """What every view works with, handed on as one explicit value: config, store, clock, key.
 
-``request_context()`` builds it at the start of a view (or hook); everything after takes it as
-an argument. Validation against the contract lives here because it needs the config (strict
+``read_context()`` builds it once per request (``exchange.handle``); everything after takes it
+as an argument. Validation against the contract lives here because it needs the config (strict
 mode) and the server's clock.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app, has_request_context, request
+from flask import current_app
 
 from picsellia_contract import Checked, check_message, is_valid
 
@@ -46,24 +46,14 @@ class Context:
         return checked
 
 
-def request_context() -> Context:
-    """The context of the current request, on this thread's own database connection.
+def read_context() -> Context:
+    """The server's state as the current request sees it, on this thread's own database
+    connection, read once per request (again only after a fault fired).
 
     A worker thread keeps its connection for its whole life instead of opening one per
     request: closing the last connection to a WAL database checkpoints it, which costs
-    milliseconds. The hooks and the view of one request share one context, read again only
-    after the request itself moved the clock or strict mode, or fired a fault.
+    milliseconds.
     """
-    cached = request.environ.get("mock.context") if has_request_context() else None
-    if cached is not None and not cached.store.changed:
-        return cached
-    context = _read_context()
-    if has_request_context():
-        request.environ["mock.context"] = context
-    return context
-
-
-def _read_context() -> Context:
     local = current_app.extensions["mock_connections"]
     if getattr(local, "connection", None) is None:
         local.connection = connect(current_app.config["MOCK_DB"])

@@ -71,18 +71,19 @@ def arm(ctx: Context, body: dict[str, Any]) -> None:
     ctx.store.add_fault(fault)
 
 
-def apply_fault(ctx: Context, request: Request) -> None:
-    """Slow down or fail this call if an armed fault matches its route, method and target."""
+def apply_fault(ctx: Context, request: Request) -> bool:
+    """Slow down or fail this call if an armed fault matches its route, method and target;
+    whether one fired (it may have slept or moved the clock)."""
     if not ctx.faults_armed:
-        return
+        return False
     route = operation_of(request)
     if route is None or route.service == "admin":
-        return
+        return False
     view_args = request.view_args or {}
     target = view_args.get("id", view_args.get("prediction_id"))
     fault = ctx.store.take_fault(route.path, request.method, target)
     if fault is None:
-        return
+        return False
     if fault["advance_clock_seconds"]:  # the token the request carries may expire here
         ctx.store.advance_clock(fault["advance_clock_seconds"])
     if fault["delay_ms"]:
@@ -99,6 +100,7 @@ def apply_fault(ctx: Context, request: Request) -> None:
             headers=headers,
             deployment_id=view_args.get("id"),
         )
+    return True
 
 
 def as_listed(row) -> dict[str, Any]:

@@ -2,38 +2,37 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, request
+from flask import Blueprint
 
 from picsellia_contract.integers import with_integers
 
 from . import stats
 from .auth import authorize, bearer_claims, check_deployment, deployment_or_404, login_view
-from .bodies import parse_pairs, read_json
-from .context import request_context
+from .bodies import forget_image_text, parse_pairs, read_json
+from .context import Context
 from .errors import ApiError
-from .journal import answer, forget_image_text
+from .exchange import Answer, Incoming
 from .records import image_summary, store_monitored, stored_prediction
 from .routing import add_views
 
 bp = Blueprint("monitoring", __name__)
 
 
-def monitor(id: str):
+def monitor(ctx: Context, incoming: Incoming, id: str) -> Answer:
     """monitoring-prediction-request.json -> 201 monitoring-prediction-response.json, or 409."""
-    ctx = request_context()
-    deployment = authorize(ctx, "monitoring", id, request.headers.get("Authorization"))
-    body = read_json(request)
+    deployment = authorize(ctx, "monitoring", id, incoming.headers.get("Authorization"))
+    body = read_json(incoming)
     checked = ctx.check("monitoring-prediction-request", body, deployment)
     digest = None
     if checked.image is not None:
         summary = image_summary(checked.image)  # hashed once: for the journal and the 409 rule
-        body = forget_image_text(request, body, summary)
+        body = forget_image_text(incoming, body, summary)
         digest = summary["sha256"]
     prediction_id = store_monitored(
         ctx, deployment, body, "monitoring", checked.image, True, image_sha256=digest
     )
     warnings = [w.as_dict() for w in checked.problems]
-    return answer(
+    return Answer(
         {"id": prediction_id, "warnings": warnings},
         201,
         deployment_id=id,
@@ -41,26 +40,24 @@ def monitor(id: str):
     )
 
 
-def shadow(prediction_id: str):
+def shadow(ctx: Context, incoming: Incoming, prediction_id: str) -> Answer:
     """shadow-request.json -> 201 shadow-response.json; 404 unknown, 409 already shadowed."""
-    ctx = request_context()
-    claims = bearer_claims(request.headers.get("Authorization"), "monitoring", ctx.now, ctx.secret)
+    claims = bearer_claims(incoming.headers.get("Authorization"), "monitoring", ctx.now, ctx.secret)
     row = stored_prediction(ctx, prediction_id)
     deployment = deployment_or_404(ctx.config, row["deployment_id"])
     check_deployment(claims, deployment.id)
-    body = read_json(request)
+    body = read_json(incoming)
     warnings = ctx.check("shadow-request", body, deployment).problems
     body = with_integers("shadow-request", body, deployment.type)
     if not ctx.store.set_shadow(prediction_id, body):
         message = f"prediction {prediction_id} already has a shadow prediction"
         raise ApiError("already_shadowed", message, deployment_id=deployment.id)
-    return answer({"id": prediction_id}, 201, deployment_id=deployment.id, problems=warnings)
+    return Answer({"id": prediction_id}, 201, deployment_id=deployment.id, problems=warnings)
 
 
-def deployment_info(id: str):
+def deployment_info(ctx: Context, incoming: Incoming, id: str) -> Answer:
     """GET /api/deployment/{id} -> deployment-info-response.json."""
-    ctx = request_context()
-    deployment = authorize(ctx, "monitoring", id, request.headers.get("Authorization"))
+    deployment = authorize(ctx, "monitoring", id, incoming.headers.get("Authorization"))
     predictions, shadows = ctx.store.counts(deployment.id)
     body = {
         "id": deployment.id,
@@ -71,18 +68,17 @@ def deployment_info(id: str):
         "prediction_count": predictions,
         "shadow_prediction_count": shadows,
     }
-    return answer(body, deployment_id=id)
+    return Answer(body, deployment_id=id)
 
 
-def deployment_stats(id: str):
+def deployment_stats(ctx: Context, incoming: Incoming, id: str) -> Answer:
     """Both stats routes: stats-query.json -> stats-response.json."""
-    ctx = request_context()
-    deployment = authorize(ctx, "monitoring", id, request.headers.get("Authorization"))
-    query = parse_pairs(request.args, "stats-query")
+    deployment = authorize(ctx, "monitoring", id, incoming.headers.get("Authorization"))
+    query = parse_pairs(incoming.args, "stats-query")
     warnings = ctx.check("stats-query", query, deployment).problems
     rows = ctx.store.predictions(deployment.id)
     body = stats.compute(deployment, query, rows, ctx.now)
-    return answer(body, deployment_id=id, problems=warnings)
+    return Answer(body, deployment_id=id, problems=warnings)
 
 
 add_views(

@@ -6,16 +6,16 @@ method are read from ``schemas/openapi.json``.
 
 from __future__ import annotations
 
-import difflib
+import functools
 import re
-from collections.abc import Callable
 
-from flask import Blueprint, Flask, Request
+from flask import Blueprint
 
 from picsellia_contract.routes import operation
 
+from .exchange import View, handle
+
 PARAMETER = re.compile(r"\{([^/{}]+)\}")
-FLASK_VARIABLE = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 
 
 def flask_rule(path: str) -> str:
@@ -23,31 +23,13 @@ def flask_rule(path: str) -> str:
     return PARAMETER.sub(r"<\1>", path)
 
 
-def add_views(blueprint: Blueprint, views: dict[str, Callable]) -> None:
-    """Register each view at the path and method of its operation."""
+def add_views(blueprint: Blueprint, views: dict[str, View]) -> None:
+    """Register each view at the path and method of its operation, served by ``handle``."""
     for operation_id, view in views.items():
         found = operation(operation_id)
         blueprint.add_url_rule(
-            flask_rule(found.path), endpoint=operation_id, view_func=view, methods=[found.method]
+            flask_rule(found.path),
+            endpoint=operation_id,
+            view_func=functools.partial(handle, view),
+            methods=[found.method],
         )
-
-
-def route_not_found_message(app: Flask, request: Request) -> str:
-    """'no route ...', with the nearest route when one is close (the caller's ids in place)."""
-    path = request.path
-    segments = path.strip("/").split("/")
-    best, best_score = None, 0.0
-    for rule in app.url_map.iter_rules():
-        shown = FLASK_VARIABLE.sub(r"{\1}", rule.rule)
-        parts = shown.strip("/").split("/")
-        if len(parts) == len(segments):
-            parts = [s if p.startswith("{") else p for p, s in zip(parts, segments, strict=True)]
-        candidate = "/" + "/".join(parts)
-        score = difflib.SequenceMatcher(None, path, candidate).ratio()
-        if score > best_score:
-            methods = "/".join(sorted(rule.methods - {"HEAD", "OPTIONS"}))
-            best, best_score = f"{methods} {candidate}", score
-    message = f"no route {request.method} {path}"
-    if best and best_score >= 0.75:
-        message += f"; did you mean {best}?"
-    return message

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import json
 
-from flask import Blueprint, request
+from flask import Blueprint
 
 from picsellia_contract import load_schema
 from picsellia_contract.checks import json_text_fields
@@ -19,9 +19,9 @@ from . import model
 from .auth import authorize, login_view
 from .bodies import read_json, read_predict_form
 from .config import Deployment
-from .context import Context, request_context
+from .context import Context
 from .errors import ApiError
-from .journal import answer
+from .exchange import Answer, Incoming
 from .records import store_monitored, stored_prediction
 from .routing import add_views
 
@@ -30,12 +30,11 @@ bp = Blueprint("serving", __name__)
 CLOUD_IMAGE_SIZE = (640, 480)
 
 
-def predict(id: str):
+def predict(ctx: Context, incoming: Incoming, id: str) -> Answer:
     """Multipart predict (predict-form.json) -> predict-response.json; monitor defaults to True.
     Serves both the plural route (current SDK) and the singular one (vendor guide)."""
-    ctx = request_context()
-    deployment = authorize(ctx, "serving", id, request.headers.get("Authorization"))
-    form, media = read_predict_form(request)
+    deployment = authorize(ctx, "serving", id, incoming.headers.get("Authorization"))
+    form, media = read_predict_form(incoming)
     warnings = ctx.check("predict-form", form, deployment).problems
     if media is None:
         message = "'media' must be one file part with a filename, not a text field"
@@ -54,14 +53,13 @@ def predict(id: str):
         image = {"filename": media.filename, "content_type": kind, "image": None}
         prediction_id = forward(ctx, deployment, image, (size, raw, latency), options, data)
     body = prediction(deployment, prediction_id, monitored, size, latency, raw)
-    return answer(body, deployment_id=id, problems=warnings)
+    return Answer(body, deployment_id=id, problems=warnings)
 
 
-def predict_cloud_image(id: str):
+def predict_cloud_image(ctx: Context, incoming: Incoming, id: str) -> Answer:
     """predict-v2-request.json -> predict-response.json."""
-    ctx = request_context()
-    deployment = authorize(ctx, "serving", id, request.headers.get("Authorization"))
-    body = read_json(request)
+    deployment = authorize(ctx, "serving", id, incoming.headers.get("Authorization"))
+    body = read_json(incoming)
     warnings = ctx.check("predict-v2-request", body, deployment).problems
     raw, latency = simulate_cloud(deployment, body["cloud_image"], b"", ctx.config.seed)
     monitored = body.get("monitor", True)
@@ -75,14 +73,13 @@ def predict_cloud_image(id: str):
         simulated = (CLOUD_IMAGE_SIZE, raw, latency)
         prediction_id = forward(ctx, deployment, image, simulated, body, None)
     answer_ = prediction(deployment, prediction_id, monitored, CLOUD_IMAGE_SIZE, latency, raw)
-    return answer(answer_, deployment_id=id, problems=warnings)
+    return Answer(answer_, deployment_id=id, problems=warnings)
 
 
-def predict_shadow(id: str):
+def predict_shadow(ctx: Context, incoming: Incoming, id: str) -> Answer:
     """predict-shadow-v2-request.json -> predict-response.json (the shadow model's answer)."""
-    ctx = request_context()
-    deployment = authorize(ctx, "serving", id, request.headers.get("Authorization"))
-    body = read_json(request)
+    deployment = authorize(ctx, "serving", id, incoming.headers.get("Authorization"))
+    body = read_json(incoming)
     warnings = ctx.check("predict-shadow-v2-request", body, deployment).problems
     row = stored_prediction(ctx, body["prediction_id"])
     if row["deployment_id"] != deployment.id:
@@ -95,7 +92,7 @@ def predict_shadow(id: str):
             message = f"prediction {row['id']} already has a shadow prediction"
             raise ApiError("already_shadowed", message, deployment_id=id)
     answer_ = prediction(deployment, row["id"], body["monitor"], CLOUD_IMAGE_SIZE, latency, raw)
-    return answer(answer_, deployment_id=id, problems=warnings)
+    return Answer(answer_, deployment_id=id, problems=warnings)
 
 
 def forward(ctx: Context, deployment, image: dict, simulated: tuple, options: dict, data) -> str:

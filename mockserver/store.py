@@ -99,7 +99,6 @@ class Store:
 
     def __init__(self, connection: sqlite3.Connection) -> None:
         self.db = connection
-        self.changed = False  # the clock or strict mode moved, or a fault fired, through this view
 
     # meta: signing key and clock
     def meta(self, key: str) -> str:
@@ -123,11 +122,9 @@ class Store:
 
     def set_strict(self, strict: bool | None) -> None:
         value = "" if strict is None else "1" if strict else "0"
-        self.changed = True
         self.db.execute("UPDATE meta SET value = ? WHERE key = 'strict'", (value,))
 
     def advance_clock(self, seconds: float) -> float:
-        self.changed = True
         self.db.execute(
             "UPDATE meta SET value = CAST(CAST(value AS REAL) + ? AS TEXT) "
             "WHERE key = 'clock_offset'",
@@ -251,7 +248,6 @@ class Store:
         ).fetchone()
         if armed is None:
             return None
-        self.changed = True  # a fault may sleep or move the clock: the request reads it again
         return self.db.execute(
             "UPDATE faults SET remaining = remaining - 1 WHERE id = ? AND remaining > 0 "
             "RETURNING *",
@@ -259,7 +255,6 @@ class Store:
         ).fetchone()
 
     def reset(self) -> None:
-        self.changed = True
         self.db.execute("BEGIN IMMEDIATE")
         for table in ("predictions", "journal", "faults"):
             self.db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names

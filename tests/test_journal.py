@@ -133,3 +133,27 @@ def test_the_simulated_model_draws_no_degenerate_shape(type_, data):
 @pytest.fixture
 def config(tmp_path):
     return Config(db_path=str(tmp_path / "mock.sqlite3"))
+
+
+def test_a_journal_that_cannot_be_written_changes_no_answer(client, ids, login, monkeypatch):
+    """The answer is decided before the journal is written: a failing write is only logged, so
+    the client sees its 201 and the record is stored (a retry would otherwise get a 409)."""
+    import sqlite3
+
+    from mockserver.store import Store
+
+    headers = login("monitoring", "POINT")
+
+    def fail(self, entry, capacity):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(Store, "log", fail)
+    answer = client.post(
+        f"/api/deployment/{ids['POINT']}/predictions", json=sdk_payload("POINT"), headers=headers
+    )
+    assert answer.status_code == 201, answer.json
+    monkeypatch.undo()
+    [stored] = client.get(f"/__admin/deployments/{ids['POINT']}/predictions").json["predictions"]
+    assert stored["id"] == answer.json["id"]
+    operations = [e["operation"] for e in entries(client)]
+    assert "monitorPrediction" not in operations and "adminPredictions" in operations

@@ -2,9 +2,9 @@
 its image, the OpenAPI document and an API reference.
 
 These routes are not part of Picsellia's services: they are not in ``schemas/openapi.json`` and
-the journal does not record them (see ``journal.write_journal``). The page reads the journal
-from the admin API (``GET /__admin/requests``, itself unjournaled); what the admin API does not
-give (the warnings of each stored record, the size it is drawn at) comes from
+the journal does not record them (``exchange.handle`` does not serve them). The page reads the
+journal from the admin API (``GET /__admin/requests``, itself unjournaled); what the admin API
+does not give (the warnings of each stored record, the size it is drawn at) comes from
 ``GET /__web/predictions``, so that the page never reads the database.
 """
 
@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, Response, jsonify, render_template, request
+from flask import Blueprint, Response, current_app, jsonify, render_template, request
 from markupsafe import Markup, escape
 
 from picsellia_contract.geometry import as_json as geometry_table
 from picsellia_contract.openapi import bundled_openapi
 
-from .. import __version__, admin
-from ..context import request_context
+from .. import __version__, admin, guard
+from ..context import read_context
+from ..exchange import Incoming
 from ..guard import TOKEN_COOKIE
 from . import apidocs
 from .gallery import drawn_predictions
@@ -44,7 +45,7 @@ def overview():
 @bp.get("/deployments/<id>")
 def deployment(id: str):
     """One deployment: its credentials, its stored predictions and its journal."""
-    if id not in request_context().config.deployments:
+    if id not in read_context().config.deployments:
         return page(id, status=404)
     return page(id)
 
@@ -52,7 +53,8 @@ def deployment(id: str):
 def page(deployment_id: str | None, status: int = 200) -> tuple[str, int]:
     """templates/page.html, given the deployments as GET /__admin/deployments lists them
     (admin-deployments-response.json) and the contract's geometry table."""
-    deployments = admin.deployments().get_json()["deployments"]  # the admin API's own shape
+    ctx = read_context()
+    deployments = admin.deployments(ctx, None).body["deployments"]  # the admin API's own shape
     current = next((d for d in deployments if d["id"] == deployment_id), None)
     data = {
         "deployment_id": deployment_id,
@@ -75,7 +77,7 @@ def page(deployment_id: str | None, status: int = 200) -> tuple[str, int]:
 def predictions() -> Response:
     """The newest stored records as the page draws them (``?deployment_id=`` for one
     deployment's, ``?limit=``: how many, 100 by default); ``total``: how many are stored."""
-    ctx = request_context()
+    ctx = read_context()
     wanted = request.args.get("deployment_id")
     deployments = [d for d in ctx.config.deployments.values() if wanted in (None, d.id)]
     limit = request.args.get("limit", DRAWN_LIMIT, type=int)
@@ -86,7 +88,8 @@ def predictions() -> Response:
 @bp.get("/__web/predictions/<prediction_id>/image")
 def image(prediction_id: str) -> Response:
     """A stored record's image bytes, as ``GET /__admin/predictions/{prediction_id}/image``."""
-    response = admin.image(prediction_id)
+    incoming = Incoming(request._get_current_object(), b"", 0)
+    response = admin.image(read_context(), incoming, prediction_id).response()
     response.cache_control.max_age = 3600  # a stored image never changes
     return response
 
@@ -104,11 +107,17 @@ def prose(text: str) -> Markup:
     return Markup(CODE_SPAN.sub(r"<code>\1</code>", str(escape(text))))
 
 
+@bp.before_request
+def check_caller() -> None:
+    """The page is guarded as the admin API is (``guard.check``)."""
+    guard.check(current_app.config["MOCK"], request._get_current_object())
+
+
 @bp.after_request
 def remember_admin_token(response: Response) -> Response:
     """Opened with ?admin_token= (checked by guard.check), the page keeps it as a same-site,
     script-proof cookie, which its later calls to the admin API carry."""
     token = request.args.get("admin_token")
-    if token and request_context().config.admin_token == token:
+    if token and current_app.config["MOCK"].admin_token == token:
         response.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="Strict")
     return response
