@@ -31,7 +31,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--adapter", required=True, help='"reference", or a command: "node a.js"')
     parser.add_argument("--url", help="a running mock to use (default: start one)")
-    parser.add_argument("--only", help="run the scenarios whose name matches this glob")
+    parser.add_argument(
+        "--only",
+        action="append",
+        help="run the scenarios whose name matches this glob (repeat it for several)",
+    )
     parser.add_argument("--junit", help="write a JUnit XML report to this file")
     parser.add_argument("--json", help="write a JSON report to this file")
     parser.add_argument(
@@ -48,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         return _usage(f"a scenario is broken: {exc}")
     if not scenarios:
-        return _usage(f"no scenario matches {args.only!r}")
+        return _usage(f"no scenario matches {' or '.join(args.only)}")
     argv = command(args.adapter)
     if args.url:
         return _run(args, scenarios, argv, args.url)

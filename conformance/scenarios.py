@@ -7,6 +7,7 @@ import fnmatch
 import functools
 import hashlib
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -30,9 +31,10 @@ def _validator() -> Draft202012Validator:
     return Draft202012Validator(schema)
 
 
-def load_scenarios(only: str | None = None) -> list[dict[str, Any]]:
-    """Every scenario (those whose name matches the glob ``only``), sorted by name; a
+def load_scenarios(only: str | Sequence[str] | None = None) -> list[dict[str, Any]]:
+    """Every scenario (those whose name matches one of the globs ``only``), sorted by name; a
     ValueError naming the file when one breaks its schema."""
+    globs = [only] if isinstance(only, str) else only
     found = []
     for path in sorted((conformance_dir() / "scenarios").glob("*.json")):
         scenario = json.loads(path.read_text("utf-8"))
@@ -42,7 +44,7 @@ def load_scenarios(only: str | None = None) -> list[dict[str, Any]]:
             raise ValueError(f"{path.name}: /{where}: {errors[0].message}")
         if scenario["name"] != path.stem:
             raise ValueError(f"{path.name}: its name is {scenario['name']!r}, not {path.stem!r}")
-        if only is None or fnmatch.fnmatch(scenario["name"], only):
+        if not globs or any(fnmatch.fnmatch(scenario["name"], glob) for glob in globs):
             found.append(scenario)
     return found
 

@@ -13,13 +13,9 @@ import pytest
 import requests
 from PIL import Image, ImageDraw
 
-try:
-    from playwright.sync_api import sync_playwright
-except ImportError:  # pragma: no cover - the test extras are not installed
+from .helpers import require
 
-    def sync_playwright():
-        pytest.fail("Playwright is missing: pip install -e '.[test]'", pytrace=False)
-
+require("playwright", "browser")
 
 CHROMIUM = Path(os.environ.get("PICSELLIA_CHROMIUM", "/usr/bin/chromium"))
 ARGS = [

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import base64
+import importlib.util
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from PIL import Image
 
 from picsellia_contract import validate
@@ -87,3 +90,14 @@ def assert_one_line(done: subprocess.CompletedProcess, *words: str) -> str:
     for word in words:
         assert word in line, line
     return line
+
+
+def require(module: str, extra: str) -> None:
+    """Skip the calling test module when an optional extra is not installed, outside CI; under
+    CI (``CI`` set) fail instead, so that a missing install step never passes as a skip."""
+    if importlib.util.find_spec(module) is not None:
+        return
+    message = f"{module} is missing: pip install -e '.[{extra}]' (or '.[all]')"
+    if os.environ.get("CI"):
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message, allow_module_level=True)

@@ -18,6 +18,8 @@ import pytest
 from conformance.scenarios import conformance_dir, load_scenarios
 from picsellia_mock.cli import main
 
+from .helpers import require
+
 SCENARIOS = load_scenarios()
 
 # Each mutant of the reference adapter: the code patching it, and the rules it breaks.
@@ -161,10 +163,15 @@ def test_the_node_port_passes_every_scenario(tmp_path, capsys):
 @pytest.mark.slow
 @pytest.mark.parametrize("name", list(MUTANTS))
 def test_a_mutant_fails_exactly_the_scenarios_naming_the_rule_it_breaks(tmp_path, name):
+    """Graded on the scenarios that name a rule it breaks, plus one naming none of them, which
+    must still pass: a mutant that breaks everything is caught without a whole run."""
     patch, broken = MUTANTS[name]
-    code, report = run(mutant_adapter(tmp_path, patch), tmp_path)
-    failed = {s["name"] for s in report["scenarios"] if not s["passed"]}
     expected = {s["name"] for s in SCENARIOS if broken & set(s["rules"])}
+    control = next(s["name"] for s in SCENARIOS if not broken & set(s["rules"]))
+    only = [arg for name_ in sorted(expected | {control}) for arg in ("--only", name_)]
+    code, report = run(mutant_adapter(tmp_path, patch), tmp_path, *only)
+    assert {s["name"] for s in report["scenarios"]} == expected | {control}
+    failed = {s["name"] for s in report["scenarios"] if not s["passed"]}
     assert code == 1
     assert failed == expected, {
         s["name"]: s["failure"] for s in report["scenarios"] if not s["passed"]
@@ -211,6 +218,7 @@ def sdk_table() -> dict[str, bool]:
 
 @pytest.mark.slow
 def test_the_official_sdk_passes_every_required_scenario_as_the_guide_says(tmp_path):
+    require("picsellia", "sdk")
     adapter = Path(__file__).resolve().parent.parent / "examples" / "sdk" / "adapter.py"
     _, report = run(f"{sys.executable} {adapter}", tmp_path)
     verdicts = {s["name"]: s for s in report["scenarios"]}

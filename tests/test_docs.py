@@ -14,9 +14,9 @@ def test_readme_starts_with_the_serve_and_test_commands():
     serve, test = block.strip().splitlines()
     venv = "python3 -m venv .venv && "
     assert serve == venv + ".venv/bin/pip install -e . && .venv/bin/picsellia-mock serve"
-    assert test == venv + ".venv/bin/pip install -e '.[test]' && .venv/bin/python -m pytest"
+    assert test == venv + ".venv/bin/pip install -e '.[all]' && .venv/bin/python -m pytest"
     ci = ROOT.joinpath(".ci", "run").read_text()
-    assert ci.strip().splitlines()[-1] == test
+    assert test in ci.splitlines()  # the README's own command, as written
     assert "export CI=true" in ci
     assert "bash .ci/first-run" in ci  # the first command, on a python3 refusing system installs
 

@@ -162,7 +162,9 @@ def test_kill_9_under_load_loses_no_acknowledged_record(tmp_path):
     threads = [threading.Thread(target=post, args=(n,)) for n in range(CLIENTS)]
     for thread in threads:
         thread.start()
-    time.sleep(1.5)
+    deadline = time.monotonic() + 15
+    while len(acknowledged) < 30 and time.monotonic() < deadline:  # under load, then killed
+        time.sleep(0.05)
     os.killpg(process.pid, signal.SIGKILL)
     process.wait(timeout=10)
     stop_posting.set()

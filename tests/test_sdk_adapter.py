@@ -3,7 +3,6 @@ drives it: one action on stdin, one outcome on stdout, and the journal says what
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import subprocess
 import sys
@@ -11,16 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from .helpers import image
+from .helpers import image, require
 
 # Not imported here: at import, picsellia reconfigures logging (dictConfig) for the whole process.
-pytestmark = [
-    pytest.mark.slow,  # a live server, and a subprocess that imports the whole SDK
-    pytest.mark.skipif(
-        importlib.util.find_spec("picsellia") is None,
-        reason="the SDK adapter needs picsellia==6.37.0 (the test extras)",
-    ),
-]
+pytestmark = pytest.mark.slow  # a live server, and a subprocess that imports the whole SDK
+require("picsellia", "sdk")
 
 ADAPTER = Path(__file__).resolve().parent.parent / "examples" / "sdk" / "adapter.py"
 RAW = {"detection_classes": [0], "detection_scores": [0.9], "detection_boxes": [[4, 6, 20, 30]]}

@@ -13,10 +13,13 @@ import importlib.util
 import json
 import sys
 
-import pydantic
 import pytest
 
+from ..helpers import require
 from .helpers import BUNDLE, component_name, run, same_json, structurally_invalid, valid_samples
+
+require("pydantic", "codegen")
+import pydantic  # noqa: E402
 
 pytestmark = pytest.mark.slow
 OPTIONS = [

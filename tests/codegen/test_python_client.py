@@ -17,8 +17,10 @@ import sys
 
 import pytest
 
-from ..helpers import TYPES, image, sdk_payload
+from ..helpers import TYPES, image, require, sdk_payload
 from .helpers import BUNDLE, component_name, run, same_json, valid_samples
+
+require("openapi_python_client", "codegen")
 
 pytestmark = pytest.mark.slow
 PACKAGE = "picsellia_opc"
