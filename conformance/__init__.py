@@ -1,2 +1,3 @@
-"""The conformance suite: scenarios (schemas/conformance/) run against a client's adapter and
-graded from the mock's journal. ``picsellia-mock conformance --adapter CMD``."""
+"""``picsellia-mock conformance --adapter CMD``: certify a client through an adapter, as a client
+of the mock's conformance routes (``/__admin/conformance/``), which hold the scenarios and grade
+them (``mockserver.certification``)."""

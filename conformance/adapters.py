@@ -1,24 +1,34 @@
 """Running an adapter: the client under test, wrapped in an executable that reads one action
-(JSON, standard input) and prints one outcome (JSON, standard output)."""
+(JSON, standard input) and prints one outcome (JSON, standard output).
+
+Each adapter runs in a session (and process group) of its own, its output written to files: the
+runner waits for the adapter itself, not for whatever it left running, then ends the whole group.
+Whatever it prints (invalid UTF-8, control characters, JSON nested too deep) is reported, never a
+crash of the runner; a signal it sends to its own group cannot reach the runner.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import shlex
+import signal
 import subprocess
 import sys
+import tempfile
+import time
 from dataclasses import dataclass
 from typing import Any
 
-from jsonschema import Draft202012Validator
-
-from .scenarios import conformance_dir
+from picsellia_contract.registry import validator_for
 
 # Short names for the adapters this kit ships.
 BUILT_IN = {
     "reference": [sys.executable, "-m", "reference_client.adapter"],
 }
-STDERR_SHOWN = 2_000  # characters of an adapter's standard error kept in a failure
+STDERR_SHOWN = 2_000  # characters of an adapter's standard error kept
+OUTPUT_READ = 16 << 20  # bytes of an adapter's standard output read at most
 
 
 @dataclass
@@ -36,55 +46,66 @@ def command(adapter: str) -> list[str]:
     return BUILT_IN.get(adapter) or shlex.split(adapter)
 
 
-def _outcome_validator() -> Draft202012Validator:
-    schema = json.loads((conformance_dir() / "outcome.schema.json").read_text("utf-8"))
-    return Draft202012Validator(schema)
-
-
 def run_adapter(argv: list[str], action: dict[str, Any], timeout: float) -> Run:
     """Run the adapter on one action; a hang, a crash or unreadable output is a failure."""
-    import time
-
     started = time.monotonic()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        try:
+            process = subprocess.Popen(
+                argv,
+                stdin=subprocess.PIPE,
+                stdout=out,
+                stderr=err,
+                start_new_session=True,  # its own process group, ended as a whole below
+            )
+        except OSError as exc:
+            return Run(None, f"the adapter cannot be started: {exc}", "", 0.0)
+        timed_out = False
+        try:
+            with contextlib.suppress(BrokenPipeError):
+                process.stdin.write(json.dumps(action).encode())
+                process.stdin.close()
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+        finally:
+            end_group(process)
+        seconds = time.monotonic() - started
+        stdout, stderr = read(out, OUTPUT_READ), read(err, None)[-STDERR_SHOWN:]
+    if timed_out:
+        return Run(None, f"the adapter did not finish within {timeout:.0f} s", stderr, timeout)
+    if process.returncode != 0:
+        status = process.returncode
+        return Run(None, f"the adapter exited with status {status}", stderr, seconds)
+    return _outcome(stdout, stderr, seconds)
+
+
+def end_group(process: subprocess.Popen) -> None:
+    """Kill the adapter's process group (what it left running too), then reap the adapter."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=5)
+
+
+def read(file, limit: int | None) -> str:
+    """A captured output as text: invalid UTF-8 shown as U+FFFD, never an error."""
+    file.seek(0)
+    return file.read(limit if limit is not None else -1).decode("utf-8", "replace")
+
+
+def _outcome(stdout: str, stderr: str, seconds: float) -> Run:
     try:
-        done = subprocess.run(
-            argv,
-            input=json.dumps(action),
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
-    except subprocess.TimeoutExpired as exc:
-        stderr = (
-            (exc.stderr or b"").decode("utf-8", "replace")
-            if isinstance(exc.stderr, bytes)
-            else exc.stderr or ""
-        )
+        outcome = json.loads(stdout)
+    except (ValueError, RecursionError) as exc:
+        shown = json.dumps(stdout.strip()[:200]) if stdout.strip() else "nothing"
+        why = "nested too deep" if isinstance(exc, RecursionError) else "not JSON"
         return Run(
-            None,
-            f"the adapter did not finish within {timeout:.0f} s",
-            stderr[-STDERR_SHOWN:],
-            timeout,
+            None, f"the adapter printed no JSON outcome ({why}; got: {shown})", stderr, seconds
         )
-    except OSError as exc:
-        return Run(None, f"the adapter cannot be started: {exc}", "", 0.0)
-    seconds = time.monotonic() - started
-    stderr = done.stderr[-STDERR_SHOWN:]
-    if done.returncode != 0:
-        return Run(None, f"the adapter exited with status {done.returncode}", stderr, seconds)
-    try:
-        outcome = json.loads(done.stdout)
-    except ValueError:
-        shown = done.stdout.strip()[:200] or "nothing"
-        return Run(None, f"the adapter printed no JSON outcome (got: {shown})", stderr, seconds)
-    errors = list(_outcome_validator().iter_errors(outcome))
+    errors = list(validator_for("conformance-outcome").iter_errors(outcome))
     if errors:
         where = "/".join(str(p) for p in errors[0].path)
-        return Run(
-            None,
-            f"the outcome breaks outcome.schema.json at /{where}: {errors[0].message}",
-            stderr,
-            seconds,
-        )
+        message = f"the outcome breaks conformance-outcome.json at /{where}: {errors[0].message}"
+        return Run(None, message[:500], stderr, seconds)
     return Run(outcome, None, stderr, seconds)

@@ -1,23 +1,24 @@
-"""``picsellia-mock conformance``: the command, its table, JUnit XML and JSON reports."""
+"""``picsellia-mock conformance``: the command and its table; the JSON and JUnit XML reports are
+the mock's own (``GET /__admin/conformance/report`` and ``report.xml``), written to files.
+
+Without ``--url`` it starts a mock in this process (``LiveMock``); with it, any running mock
+(a container's mapped port works)."""
 
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import json
 import sys
 import tempfile
 import time
 from pathlib import Path
-from xml.etree import ElementTree
-
-import requests
 
 from mockdriver import AdminClient, AdminError, LiveMock
 from mockserver.config import Config
 
 from .adapters import command
-from .runner import Result, run_scenario
-from .scenarios import load_scenarios
+from .runner import run_scenario
 
 LEVELS = ("required", "recommended")
 
@@ -31,6 +32,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--adapter", required=True, help='"reference", or a command: "node a.js"')
     parser.add_argument("--url", help="a running mock to use (default: start one)")
+    parser.add_argument("--admin-token", help="the running mock's admin token, if it has one")
     parser.add_argument(
         "--only",
         action="append",
@@ -47,101 +49,63 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        scenarios = load_scenarios(args.only)
-    except ValueError as exc:
-        return _usage(f"a scenario is broken: {exc}")
-    if not scenarios:
-        return _usage(f"no scenario matches {' or '.join(args.only)}")
     argv = command(args.adapter)
     if args.url:
-        return _run(args, scenarios, argv, args.url)
+        return _run(args, argv, args.url)
     with (
         tempfile.TemporaryDirectory(prefix="picsellia-conformance-") as folder,
         LiveMock(Config(db_path=str(Path(folder) / "db"))) as server,
     ):
-        return _run(args, scenarios, argv, server.base_url)
+        return _run(args, argv, server.base_url)
 
 
-def _run(args, scenarios: list[dict], argv: list[str], url: str) -> int:
+def _run(args, argv: list[str], url: str) -> int:
     started = time.monotonic()
+    admin = AdminClient(url, args.admin_token)
     try:
-        server = AdminClient(url)
-        results = [
-            run_scenario(server, scenario, argv, args.adapter_timeout) for scenario in scenarios
-        ]
-    except (AdminError, requests.RequestException, LookupError) as exc:
+        listed = admin.call("adminScenarios")["scenarios"]
+        names = [s["name"] for s in listed if _chosen(s["name"], args.only)]
+        if not names:
+            return _usage(f"no scenario matches {' or '.join(args.only or [])}")
+        admin.reset()  # the report then holds this run's verdicts only
+        with tempfile.TemporaryDirectory(prefix="picsellia-conformance-files-") as files:
+            for name in names:
+                run_scenario(admin, name, argv, args.adapter_timeout, Path(files))
+        report = admin.call("adminConformanceReport")
+        junit = admin.call("adminConformanceJunit") if args.junit else None
+    except AdminError as exc:
         return _usage(f"cannot use the mock at {url}: {exc}")
-    print_table(results, time.monotonic() - started)
-    if args.junit:
-        write_junit(results, args.junit)
+    finally:
+        admin.close()
+    print_table(report, time.monotonic() - started)
+    if junit is not None:
+        Path(args.junit).write_bytes(junit)
     if args.json:
-        Path(args.json).write_text(json.dumps(as_json(results), indent=2) + "\n", encoding="utf-8")
-    return 0 if all(r.passed for r in results) else 1
+        Path(args.json).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    return 0 if report["failed"] == 0 else 1
 
 
-def print_table(results: list[Result], seconds: float) -> None:
-    width = max(len(r.scenario["name"]) for r in results)
+def _chosen(name: str, globs: list[str] | None) -> bool:
+    return not globs or any(fnmatch.fnmatch(name, glob) for glob in globs)
+
+
+def print_table(report: dict, seconds: float) -> None:
+    verdicts = report["scenarios"]
+    width = max(len(v["name"]) for v in verdicts)
     for level in LEVELS:
-        chosen = [r for r in results if r.scenario["level"] == level]
+        chosen = [v for v in verdicts if v["level"] == level]
         if not chosen:
             continue
-        print(f"{level} ({sum(r.passed for r in chosen)}/{len(chosen)} passed)")
-        for result in chosen:
-            verdict = "pass" if result.passed else "FAIL"
-            print(f"  {verdict}  {result.scenario['name']:<{width}}  {result.seconds:5.1f} s")
-            if not result.passed:
-                print(f"        {result.failure}")
-                for line in result.stderr.strip().splitlines()[-5:]:
+        print(f"{level} ({sum(v['passed'] for v in chosen)}/{len(chosen)} passed)")
+        for verdict in chosen:
+            mark = "pass" if verdict["passed"] else "FAIL"
+            print(f"  {mark}  {verdict['name']:<{width}}  {verdict['seconds']:5.1f} s")
+            for failure in verdict["failures"]:
+                print(f"        {failure}")
+            if not verdict["passed"]:
+                for line in verdict["stderr"].strip().splitlines()[-5:]:
                     print(f"        stderr: {line}")
-    failed = sum(not r.passed for r in results)
-    print(f"conformance: {len(results) - failed} passed, {failed} failed ({seconds:.1f} s)")
-
-
-def write_junit(results: list[Result], path: str) -> None:
-    suites = ElementTree.Element("testsuites", name="picsellia-conformance")
-    for level in LEVELS:
-        chosen = [r for r in results if r.scenario["level"] == level]
-        suite = ElementTree.SubElement(
-            suites,
-            "testsuite",
-            name=level,
-            tests=str(len(chosen)),
-            failures=str(sum(not r.passed for r in chosen)),
-            time=f"{sum(r.seconds for r in chosen):.3f}",
-        )
-        for result in chosen:
-            case = ElementTree.SubElement(
-                suite,
-                "testcase",
-                classname=level,
-                name=result.scenario["name"],
-                time=f"{result.seconds:.3f}",
-            )
-            if not result.passed:
-                failure = ElementTree.SubElement(case, "failure", message=result.failure)
-                failure.text = result.scenario["summary"]
-                if result.stderr:
-                    ElementTree.SubElement(case, "system-err").text = result.stderr
-    ElementTree.ElementTree(suites).write(path, encoding="utf-8", xml_declaration=True)
-
-
-def as_json(results: list[Result]) -> dict:
-    return {
-        "passed": sum(r.passed for r in results),
-        "failed": sum(not r.passed for r in results),
-        "scenarios": [
-            {
-                "name": r.scenario["name"],
-                "level": r.scenario["level"],
-                "rules": r.scenario["rules"],
-                "passed": r.passed,
-                "failure": r.failure,
-                "seconds": round(r.seconds, 3),
-            }
-            for r in results
-        ],
-    }
+    print(f"conformance: {report['passed']} passed, {report['failed']} failed ({seconds:.1f} s)")
 
 
 def _usage(message: str) -> int:

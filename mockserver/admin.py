@@ -14,6 +14,7 @@ from picsellia_contract.openapi import bundle_path
 from . import __version__, faults
 from .auth import deployment_or_404
 from .bodies import parse_pairs, read_json
+from .certification import views as certification
 from .context import Context
 from .errors import ApiError
 from .exchange import Answer, Incoming
@@ -157,5 +158,6 @@ add_views(
         "adminStrict": strict,
         "adminAddFault": add_fault,
         "adminClearFaults": clear_faults,
+        **certification.VIEWS,
     },
 )

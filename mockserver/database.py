@@ -11,8 +11,10 @@ from .store import SCHEMA, Store
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 # PRAGMA user_version of a database this version of the mock made: another value is another
-# program's file, or another version's tables.
-SCHEMA_VERSION = 2
+# program's file, or another version's tables. Version 2 (0.1.0) lacks only the conformance
+# tables, which are added to it.
+SCHEMA_VERSION = 3
+UPGRADABLE = (2,)
 
 
 class DatabaseError(Exception):
@@ -78,7 +80,7 @@ def initialise(path: str) -> str:
 def _check_schema(connection: sqlite3.Connection, path: str) -> None:
     tables = connection.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0]
     version = connection.execute("PRAGMA user_version").fetchone()[0]
-    if tables and version != SCHEMA_VERSION:
+    if tables and version != SCHEMA_VERSION and version not in UPGRADABLE:
         raise DatabaseError(
             f"{path} holds tables of another program or another version of the mock "
             f"(schema version {version}, this mock's is {SCHEMA_VERSION}); give a new file name"

@@ -55,6 +55,17 @@ CREATE TABLE IF NOT EXISTS faults (
     advance_clock_seconds REAL NOT NULL,
     target TEXT
 );
+CREATE TABLE IF NOT EXISTS scenario_started (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    name TEXT NOT NULL,
+    names TEXT NOT NULL,
+    started REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS verdicts (
+    name TEXT PRIMARY KEY,
+    graded REAL NOT NULL,
+    verdict TEXT NOT NULL
+);
 """
 
 
@@ -254,9 +265,33 @@ class Store:
             (armed["id"],),
         ).fetchone()
 
-    def reset(self) -> None:
+    # conformance: the scenario last started, and the verdicts since the last reset
+    def start_scenario(self, name: str, names: dict[str, Any], started: float) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO scenario_started VALUES (1, ?, ?, ?)",
+            (name, dumps(names), started),
+        )
+
+    def started_scenario(self) -> sqlite3.Row | None:
+        return self.db.execute("SELECT * FROM scenario_started").fetchone()
+
+    def keep_verdict(self, name: str, verdict: dict[str, Any], graded: float) -> None:
+        """The last verdict of each scenario: at most one row per scenario file."""
+        self.db.execute(
+            "INSERT OR REPLACE INTO verdicts VALUES (?, ?, ?)", (name, graded, dumps(verdict))
+        )
+
+    def verdicts(self) -> list[sqlite3.Row]:
+        return self.db.execute("SELECT * FROM verdicts ORDER BY name").fetchall()
+
+    def reset(self, keep_verdicts: bool = False) -> None:
+        """Forget predictions, the journal, faults, the clock offset, strict mode and (unless
+        ``keep_verdicts``: a scenario starting) the conformance verdicts."""
+        tables = ["predictions", "journal", "faults", "scenario_started"]
+        if not keep_verdicts:
+            tables.append("verdicts")
         self.db.execute("BEGIN IMMEDIATE")
-        for table in ("predictions", "journal", "faults"):
+        for table in tables:
             self.db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
         self.db.execute("UPDATE meta SET value = '0' WHERE key = 'clock_offset'")
         self.db.execute("UPDATE meta SET value = '' WHERE key = 'strict'")

@@ -1,8 +1,8 @@
 """The reference client's conformance adapter: ``python -m reference_client.adapter``.
 
-Reads one action (schemas/conformance/action.schema.json) on standard input, performs its calls
-in order with one client per service, and prints one outcome (outcome.schema.json). The same
-shape, in any language, certifies a port: see the porting guide, "Certify your client".
+Reads one action (schemas/conformance-action.json) on standard input, performs its calls in
+order with one client per service, and prints one outcome (schemas/conformance-outcome.json).
+The same shape, in any language, certifies a port: see the porting guide, "Certify your client".
 """
 
 from __future__ import annotations

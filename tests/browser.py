@@ -16,6 +16,7 @@ from PIL import Image, ImageDraw
 from .helpers import require
 
 require("playwright", "browser")
+from playwright.sync_api import sync_playwright  # noqa: E402, F401 - the browser tests' entry
 
 CHROMIUM = Path(os.environ.get("PICSELLIA_CHROMIUM", "/usr/bin/chromium"))
 ARGS = [

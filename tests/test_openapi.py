@@ -33,6 +33,12 @@ ROUTES = {
     ("post", "/__admin/strict"),
     ("post", "/__admin/faults"),
     ("delete", "/__admin/faults"),
+    ("get", "/__admin/conformance/scenarios"),
+    ("post", "/__admin/conformance/scenarios/{name}/start"),
+    ("post", "/__admin/conformance/scenarios/{name}/grade"),
+    ("get", "/__admin/conformance/report"),
+    ("get", "/__admin/conformance/report.xml"),
+    ("get", "/__admin/conformance/files/{file}"),
     ("get", "/openapi.json"),
 }
 
