@@ -10,7 +10,7 @@ import threading
 from flask import Flask, current_app, request
 from werkzeug.exceptions import HTTPException
 
-from . import admin, monitoring, serving, web
+from . import admin, guard, monitoring, serving, web
 from .config import Config
 from .database import initialise
 from .errors import ApiError
@@ -35,6 +35,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.extensions["mock_connections"] = threading.local()
     for blueprint in (serving.bp, monitoring.bp, admin.bp, web.bp):
         app.register_blueprint(blueprint)
+    app.after_request(guard.secure)
     app.register_error_handler(HTTPException, render_http_error)
     app.register_error_handler(ApiError, render_web_error)
     app.register_error_handler(Exception, render_unexpected)

@@ -16,8 +16,10 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.formparser import FormDataParser
 
+from picsellia_contract.checks import json_text_fields
 from picsellia_contract.registry import inlined_schema
 
 from .errors import ApiError
@@ -113,9 +115,22 @@ def read_predict_form(incoming: Incoming) -> tuple[dict[str, Any], FileStorage |
         max_content_length=request.max_content_length,
         max_form_parts=request.max_form_parts,
     )
-    _, form, files = parser.parse(
-        io.BytesIO(data), request.mimetype, len(data), request.mimetype_params
-    )
+    try:
+        _, form, files = parser.parse(
+            io.BytesIO(data), request.mimetype, len(data), request.mimetype_params
+        )
+    except RequestEntityTooLarge:
+        if len(data) > (request.max_content_length or len(data)):
+            raise
+        message = (
+            f"the multipart body has more than {request.max_form_parts} parts "
+            f"(or more than {request.max_form_memory_size} bytes of text fields)"
+        )
+        raise ApiError("too_many_parts", message) from None
+    for key in json_text_fields("predict-form"):  # JSON text inside a field: as deep as a body
+        if isinstance(form.get(key), str) and _too_deep(form[key]):
+            message = f"'{key}' nests arrays and objects more than {MAX_JSON_DEPTH} levels deep"
+            raise ApiError("invalid_json", message, pointer="/" + key)
     if not form and not files and data:
         raise ApiError("invalid_multipart", "no part of the multipart body could be read")
     parts = MultiDict(form.items(multi=True))

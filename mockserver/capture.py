@@ -1,7 +1,11 @@
 """The request as received, for the journal: query, headers, and the body in a readable form.
 
-- ``Authorization`` keeps its scheme and a fingerprint: the first 12 hex digits of the SHA-256
-  of the credential, so a test can tell two tokens apart without the journal holding either.
+- Nothing secret is kept: ``Authorization`` and ``Proxy-Authorization`` keep their scheme and a
+  fingerprint (the first 12 hex digits of the SHA-256 of the credential, so a test can tell two
+  tokens apart without the journal holding either); each ``Cookie`` value, the admin token in a
+  query or a ``Referer``, and a body's ``api_token`` (the login bodies) are fingerprinted too.
+- Each header value is cut at ``HEADER_LIMIT`` characters, and at most ``HEADERS_KEPT`` headers
+  are kept.
 - A JSON body is kept as parsed, but a base64 ``image`` is replaced by the size and SHA-256 of
   its decoded bytes, as stored records show it.
 - A multipart body is kept as its parts in order: name, filename, the part's Content-Type, and
@@ -14,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from typing import Any
 
 from werkzeug.sansio.multipart import Data, Epilogue, Field, File, MultipartDecoder, NeedData
@@ -24,23 +29,74 @@ from .jsontext import dumps
 from .records import image_summary
 
 BODY_LIMIT = 65_536
+HEADER_LIMIT = 1_024  # characters of one header's value kept
+HEADERS_KEPT = 64  # headers kept per entry
+CREDENTIAL_HEADERS = ("authorization", "proxy-authorization")
+SECRET_PARAMETERS = ("admin_token",)  # query parameters whose value is a secret
+SECRET_FIELDS = ("api_token",)  # body fields whose value is a secret
+SECRET_IN_TEXT = re.compile(r'("api_token"\s*:\s*")((?:[^"\\]|\\.)*)(")')
+SECRET_IN_URL = re.compile(r"((?:^|[?&])admin_token=)([^&#]*)")
 TEXT_LIMIT = 4_096  # how much of a body that is not JSON is kept, as text
 CHUNK = 65_536  # how much of a multipart body the decoder is given at a time
 
 
 def fingerprint(credential: str) -> str:
-    return "sha256:" + hashlib.sha256(credential.encode()).hexdigest()[:12]
+    """The first 12 hex digits of the credential's SHA-256 (a lone surrogate, which JSON can
+    escape but UTF-8 cannot carry, is hashed as its escape)."""
+    data = credential.encode("utf-8", "backslashreplace")
+    return "sha256:" + hashlib.sha256(data).hexdigest()[:12]
 
 
 def headers_as_received(headers) -> dict[str, str]:
-    """Every header, repeated ones joined with ', '; credentials replaced by a fingerprint."""
+    """Every header (up to ``HEADERS_KEPT``), repeated ones joined with ', ', each value cut at
+    ``HEADER_LIMIT`` characters; secrets replaced by a fingerprint."""
     found: dict[str, str] = {}
     for name, value in headers.items():
-        if name.lower() == "authorization":
+        if name not in found and len(found) >= HEADERS_KEPT:
+            continue
+        lower = name.lower()
+        if lower in CREDENTIAL_HEADERS:
             scheme, _, credential = value.partition(" ")
             value = f"{scheme} {fingerprint(credential.strip())}" if credential else scheme
+        elif lower == "cookie":
+            value = "; ".join(_cookie(pair) for pair in value.split(";"))
+        elif lower == "referer":
+            value = secret_free_url(value)
+        if len(value) > HEADER_LIMIT:
+            value = value[:HEADER_LIMIT] + f"...[{len(value) - HEADER_LIMIT} characters cut]"
         found[name] = f"{found[name]}, {value}" if name in found else value
     return found
+
+
+def _cookie(pair: str) -> str:
+    name, equals, value = pair.strip().partition("=")
+    return f"{name}={fingerprint(value)}" if equals else name
+
+
+def secret_free_url(url: str) -> str:
+    """A URL (or query string) with the admin token's value fingerprinted."""
+    return SECRET_IN_URL.sub(lambda m: m.group(1) + fingerprint(m.group(2)), url)
+
+
+def query_as_received(args) -> dict[str, list[str]]:
+    """The query's parameters, a secret one's values fingerprinted."""
+    query = args.to_dict(flat=False)
+    for name in SECRET_PARAMETERS:
+        if name in query:
+            query[name] = [fingerprint(value) for value in query[name]]
+    return query
+
+
+def secret_free(body: Any) -> Any:
+    """A JSON body (parsed, or text that could not be parsed) with secrets fingerprinted."""
+    if isinstance(body, dict) and any(isinstance(body.get(k), str) for k in SECRET_FIELDS):
+        return {
+            k: fingerprint(v) if k in SECRET_FIELDS and isinstance(v, str) else v
+            for k, v in body.items()
+        }
+    if isinstance(body, str) and "api_token" in body:
+        return SECRET_IN_TEXT.sub(lambda m: m.group(1) + fingerprint(m.group(2)) + m.group(3), body)
+    return body
 
 
 NOT_PARSED = object()

@@ -12,12 +12,23 @@ from __future__ import annotations
 import hmac
 import ipaddress
 
-from flask import Request
+from flask import Request, Response, request
 
 from .config import Config
 from .errors import ApiError
 
 GUARDED = ("admin", "web")  # the blueprints this applies to; the services are open
+# Sent with every answer of the admin API and the web page: no framing by another page (its
+# Reset button), no script but the page's own files, no sniffing, no Referer carrying a token.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    ),
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
 STATE_CHANGING = ("POST",)  # the one simple method: others need a preflight the mock never grants
 TOKEN_COOKIE = "picsellia_admin_token"
 LOOPBACK_NAMES = ("localhost",)
@@ -68,6 +79,13 @@ def check(config: Config, request: Request) -> None:
         got = request.content_type or "no Content-Type"
         message = f"admin calls that change state take application/json; got {got}"
         raise ApiError("json_required", message)
+
+
+def secure(response: Response) -> Response:
+    """The security headers on an answer of the admin API or the web page."""
+    if request.blueprint in GUARDED:
+        response.headers.update(SECURITY_HEADERS)
+    return response
 
 
 def _token_given(token: str, request: Request) -> bool:

@@ -16,7 +16,14 @@ from flask import Request, current_app
 
 from picsellia_contract.routes import operation
 
-from .capture import body_as_received, captured_text, cut, headers_as_received
+from .capture import (
+    body_as_received,
+    captured_text,
+    cut,
+    headers_as_received,
+    query_as_received,
+    secret_free,
+)
 from .context import Context, read_context
 from .jsontext import dumps
 from .store import as_text
@@ -49,12 +56,12 @@ def entry(ctx: Context, incoming, answer, status: int) -> dict[str, Any]:
         request.mimetype_params.get("boundary"),
         parsed=incoming.parsed,
     )
-    body_text, truncated = cut(body)
+    body_text, truncated = cut(secret_free(body))
     truncated = truncated or (size is None and bool(request.content_length))
     if incoming.over_limit is not None:  # the server stopped reading the body at the limit
         size, truncated = request.content_length or incoming.over_limit, True
     head = {
-        "query": request.args.to_dict(flat=False) if request.query_string else {},
+        "query": query_as_received(request.args) if request.query_string else {},
         "headers": headers_as_received(request.headers),
         "body_kind": kind,
         "body_size": size if size is not None else request.content_length or 0,

@@ -25,6 +25,9 @@ from waitress.server import create_server
 from waitress.task import ErrorTask, WSGITask
 from waitress.utilities import RequestEntityTooLarge
 
+from .errors import ApiError
+from .jsontext import dumps
+
 THREADS = 4  # per process; 8 ran monitoring posts about 20% slower (GIL, lock contention)
 CONNECTION_LIMIT = 1000  # open connections waitress accepts; idle ones cost no thread
 M_MMAP_THRESHOLD = -3  # mallopt's parameter number (malloc.h)
@@ -50,10 +53,38 @@ class BodyOverLimitTask(WSGITask):
         super().execute()
 
 
+class ProblemErrorTask(ErrorTask):
+    """waitress's own refusals (a request line or header it cannot read, headers too large, a
+    transfer coding it does not implement), answered in the one error shape, not plain text."""
+
+    def execute(self):
+        error = self.request.error
+        problem = early_error(error.code, f"{error.reason}: {error.body}")
+        if problem is None:
+            return super().execute()
+        body = dumps(problem.body())
+        self.status = f"{error.code} {error.reason}"
+        self.response_headers.append(("Content-Type", "application/problem+json"))
+        self.set_close_on_finish()
+        data = body.encode()
+        self.content_length = len(data)
+        self.write(data)
+
+
+def early_error(status: int, message: str) -> ApiError | None:
+    if status == 400:
+        return ApiError("bad_request", message)
+    if status == 431:
+        return ApiError("headers_too_large", message)
+    if status == 501:
+        return ApiError("not_implemented", message)
+    return None
+
+
 def error_task(channel, request):
     if isinstance(request.error, RequestEntityTooLarge):
         return BodyOverLimitTask(channel, request)
-    return ErrorTask(channel, request)
+    return ProblemErrorTask(channel, request)
 
 
 class LimitedParser(HTTPRequestParser):

@@ -195,7 +195,7 @@ def check_json_text(message: str, form: dict[str, Any]) -> Iterator[Problem]:
             continue
         try:
             value = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested past the parser's depth
             value = None
         if not isinstance(value, dict):
             message_ = 'must be the JSON text of an object, such as {"site": "lyon"}'
