@@ -3,6 +3,7 @@ traceback; created readable by its owner only (it holds the JWT signing key)."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 import sqlite3
@@ -14,7 +15,7 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 # program's file, or another version's tables. Version 2 (0.1.0) lacks only the conformance
 # tables, which are added to it.
 SCHEMA_VERSION = 3
-UPGRADABLE = (2,)
+UPGRADABLE = (2,)  # versions upgraded in place (_upgrade_from_2)
 
 
 class DatabaseError(Exception):
@@ -62,8 +63,10 @@ def initialise(path: str) -> str:
     except sqlite3.Error as exc:
         raise DatabaseError(f"{path}: cannot be opened: {exc}") from None
     try:
-        _check_schema(connection, path)
+        version = _check_schema(connection, path)
         connection.execute("PRAGMA journal_mode = WAL")
+        if version == 2:
+            _upgrade_from_2(connection)
         connection.executescript(SCHEMA)
         connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         key = secrets.token_hex(32)
@@ -77,11 +80,28 @@ def initialise(path: str) -> str:
         connection.close()
 
 
-def _check_schema(connection: sqlite3.Connection, path: str) -> None:
+def _check_schema(connection: sqlite3.Connection, path: str) -> int | None:
+    """The file's schema version (None for a new file); DatabaseError for another program's."""
     tables = connection.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0]
     version = connection.execute("PRAGMA user_version").fetchone()[0]
     if tables and version != SCHEMA_VERSION and version not in UPGRADABLE:
         raise DatabaseError(
             f"{path} holds tables of another program or another version of the mock "
             f"(schema version {version}, this mock's is {SCHEMA_VERSION}); give a new file name"
+        )
+    return version if tables else None
+
+
+def _upgrade_from_2(connection: sqlite3.Connection) -> None:
+    """Version 2 (0.1.0) to 3: each record's image size and SHA-256, and room for the warnings
+    it was accepted with (the page finds them again for older records); the conformance tables
+    come with SCHEMA."""
+    for column in ("image_size INTEGER", "image_sha256 TEXT", "warnings TEXT"):
+        connection.execute(f"ALTER TABLE predictions ADD COLUMN {column}")
+    rows = connection.execute("SELECT rowid, image FROM predictions WHERE image IS NOT NULL")
+    for rowid, image in rows.fetchall():
+        digest = hashlib.sha256(image).hexdigest()
+        connection.execute(
+            "UPDATE predictions SET image_size = ?, image_sha256 = ? WHERE rowid = ?",
+            (len(image), digest, rowid),
         )

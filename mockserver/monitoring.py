@@ -29,7 +29,14 @@ def monitor(ctx: Context, incoming: Incoming, id: str) -> Answer:
         body = forget_image_text(incoming, body, summary)
         digest = summary["sha256"]
     prediction_id = store_monitored(
-        ctx, deployment, body, "monitoring", checked.image, True, image_sha256=digest
+        ctx,
+        deployment,
+        body,
+        "monitoring",
+        checked.image,
+        True,
+        image_sha256=digest,
+        warnings=checked.problems,
     )
     warnings = [w.as_dict() for w in checked.problems]
     return Answer(

@@ -30,6 +30,7 @@ def store_monitored(
     image: bytes | None,
     dedupe: bool,
     image_sha256: str | None = None,
+    warnings: list | None = None,
 ) -> str:
     """Store one monitored prediction and return its new id; 409 when already seen.
 
@@ -37,7 +38,8 @@ def store_monitored(
     is stored with integer-valued numbers as integers where the contract says integer. With
     ``dedupe`` and ``reject_duplicates`` on, the same image bytes (or the same cloud_image) with
     the same filename on the same deployment is refused: own contract. ``image_sha256`` is
-    the image's SHA-256 in hex when the caller has it already.
+    the image's SHA-256 in hex when the caller has it already. ``warnings`` (the problems it
+    was accepted with) are kept, so that the page never validates a record again.
     """
     prediction_id = str(uuid.uuid4())
     body = with_integers("monitoring-prediction-request", body, deployment.type)
@@ -59,6 +61,11 @@ def store_monitored(
         "image": image,
         "dedupe_key": key,
         "shadow": _shadow_of(body),
+        "image_size": len(image) if image is not None else None,
+        "image_sha256": None
+        if image is None
+        else image_sha256 or hashlib.sha256(image).hexdigest(),
+        "warnings": dumps([w.as_dict() for w in warnings or []]),
     }
     try:
         ctx.store.add_prediction(record)
@@ -96,8 +103,8 @@ def image_summary(data: bytes) -> dict[str, Any]:
 def as_received(row: sqlite3.Row) -> dict[str, Any]:
     """A stored record for the admin API (admin-predictions-response.json)."""
     body = json.loads(row["body"])
-    if row["image"] is not None and "image" in body:
-        body["image"] = image_summary(row["image"])
+    if row["image_size"] is not None and "image" in body:
+        body["image"] = {"size": row["image_size"], "sha256": row["image_sha256"]}
     return {
         "id": row["id"],
         "received_at": row["received_at"],

@@ -27,6 +27,9 @@ CREATE TABLE IF NOT EXISTS predictions (
     image BLOB,
     dedupe_key TEXT,
     shadow TEXT,
+    image_size INTEGER,
+    image_sha256 TEXT,
+    warnings TEXT,
     UNIQUE (deployment_id, dedupe_key)
 );
 CREATE INDEX IF NOT EXISTS predictions_by_deployment ON predictions (deployment_id, timestamp);
@@ -71,8 +74,15 @@ CREATE TABLE IF NOT EXISTS verdicts (
 
 INSERT_PREDICTION = (
     "INSERT INTO predictions (id, deployment_id, received_at, timestamp, origin, body, image, "
-    "dedupe_key, shadow) VALUES (:id, :deployment_id, :received_at, :timestamp, :origin, :body, "
-    "{image}, :dedupe_key, :shadow)"
+    "dedupe_key, shadow, image_size, image_sha256, warnings) VALUES (:id, :deployment_id, "
+    ":received_at, :timestamp, :origin, :body, {image}, :dedupe_key, :shadow, :image_size, "
+    ":image_sha256, :warnings)"
+)
+# Every column of a record but the image bytes: what lists, stats and the page read, so that
+# their cost does not grow with the images stored.
+RECORD_COLUMNS = (
+    "id, deployment_id, received_at, timestamp, origin, body, shadow, image_size, "
+    "image_sha256, warnings"
 )
 LARGE_IMAGE = 1 << 20  # bytes from which an image is written into its blob in pieces
 BLOB_CHUNK = 1 << 20
@@ -184,8 +194,26 @@ class Store:
         return cursor.rowcount == 1
 
     def predictions(self, deployment_id: str) -> list[sqlite3.Row]:
-        query = "SELECT * FROM predictions WHERE deployment_id = ? ORDER BY received_at, rowid"
+        """A deployment's records, oldest first, without their image bytes."""
+        query = (
+            f"SELECT {RECORD_COLUMNS} FROM predictions WHERE deployment_id = ? "  # noqa: S608
+            "ORDER BY received_at, rowid"
+        )
         return self.db.execute(query, (deployment_id,)).fetchall()
+
+    def newest_predictions(self, deployment_ids: list[str], limit: int) -> list[sqlite3.Row]:
+        """The newest ``limit`` records of these deployments, without their image bytes."""
+        marks = ", ".join("?" * len(deployment_ids))
+        query = (
+            f"SELECT {RECORD_COLUMNS} FROM predictions WHERE deployment_id IN ({marks}) "  # noqa: S608
+            "ORDER BY received_at DESC, rowid DESC LIMIT ?"
+        )
+        return self.db.execute(query, (*deployment_ids, limit)).fetchall()
+
+    def count_predictions(self, deployment_ids: list[str]) -> int:
+        marks = ", ".join("?" * len(deployment_ids))
+        query = f"SELECT COUNT(*) FROM predictions WHERE deployment_id IN ({marks})"  # noqa: S608
+        return self.db.execute(query, deployment_ids).fetchone()[0]
 
     def counts(self, deployment_id: str) -> tuple[int, int]:
         row = self.db.execute(

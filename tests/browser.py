@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import io
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -112,3 +113,14 @@ def monitor(mock, type_: str, raw: dict, size=(160, 120), times: int = 1, **fiel
             answer = session.post(route, json=named, headers={"Authorization": f"Bearer {jwt}"})
             assert answer.status_code == 201, answer.text
     return answer.json()
+
+
+def count_becomes(page, selector: str, count: int, timeout: float = 10.0) -> None:
+    """Wait until ``selector`` matches ``count`` elements. Polled from Python: the page's CSP
+    forbids the string evaluation ``page.wait_for_function`` relies on."""
+    deadline = time.monotonic() + timeout
+    while page.locator(selector).count() != count:
+        if time.monotonic() > deadline:
+            found = page.locator(selector).count()
+            pytest.fail(f"{selector!r} matched {found} elements, not {count}, after {timeout} s")
+        time.sleep(0.05)

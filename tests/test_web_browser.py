@@ -8,12 +8,14 @@ folder, by default ``/tmp/pytest-of-<user>/pytest-<n>/``).
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 import requests
 
 from picsellia_contract.openapi import bundled_openapi
 
-from .browser import READ_SHAPES, launch, monitor, shape_of, sync_playwright
+from .browser import READ_SHAPES, count_becomes, launch, monitor, shape_of, sync_playwright
 from .web_cases import CASES
 
 pytestmark = pytest.mark.slow
@@ -178,7 +180,7 @@ def test_the_journal_fills_by_itself_newest_first(page, picsellia_mock, screensh
         login, json={"api_token": picsellia_mock.api_token, "deployment_id": deployment}, timeout=10
     )
     logins = "#entries .entry[data-path='/api/auth/login']"
-    page.wait_for_function(f'document.querySelectorAll("{logins}").length === 2', timeout=10_000)
+    count_becomes(page, logins, 2)
     rows = page.eval_on_selector_all(
         "#entries .entry", "rows => rows.map(r => [r.dataset.status, r.dataset.path, r.className])"
     )
@@ -190,10 +192,11 @@ def test_the_journal_fills_by_itself_newest_first(page, picsellia_mock, screensh
     assert "has-errors" in rows[1][2]
     page.click("#entries .entry:nth-child(2) summary")
     received = page.inner_text("#entries .entry:nth-child(2) .received")
-    assert "invalid_api_token" in received and '"api_token": "wrong"' in received
+    wrong = "sha256:" + hashlib.sha256(b"wrong").hexdigest()[:12]  # no token kept in clear
+    assert "invalid_api_token" in received and f'"api_token": "{wrong}"' in received
     page.screenshot(path=str(screenshots / "journal.png"), full_page=True)
     picsellia_mock.reset()  # what the page showed is gone: it shows only the reset
-    page.wait_for_function("document.querySelectorAll('#entries .entry').length === 1")
+    count_becomes(page, "#entries .entry", 1)
     assert page.get_attribute("#entries .entry", "data-path") == "/__admin/reset"
 
 
@@ -205,13 +208,9 @@ def test_the_filters_keep_one_deployment_and_one_status(page, picsellia_mock):
     page.wait_for_selector("body[data-predictions='1']", timeout=10_000)
     assert page.eval_on_selector_all(".card", "cards => cards.map(c => c.dataset.type)") == ["LINE"]
     page.select_option("#filter-status", "4xx")
-    page.wait_for_function(
-        "document.querySelectorAll('#entries .entry').length === 0", timeout=10_000
-    )
+    count_becomes(page, "#entries .entry", 0)
     page.select_option("#filter-status", "2xx")
-    page.wait_for_function(
-        "document.querySelectorAll('#entries .entry').length === 2", timeout=10_000
-    )
+    count_becomes(page, "#entries .entry", 2)
     assert "deployment=" in page.url and "status=2xx" in page.url
 
 

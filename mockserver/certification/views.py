@@ -153,7 +153,14 @@ def store_setup_prediction(ctx: Context, deployment: Deployment, payload: dict) 
         digest = image_summary(checked.image)["sha256"]
         body = {**body, "image": None}
     return store_monitored(
-        ctx, deployment, body, "monitoring", checked.image, True, image_sha256=digest
+        ctx,
+        deployment,
+        body,
+        "monitoring",
+        checked.image,
+        True,
+        image_sha256=digest,
+        warnings=checked.problems,
     )
 
 

@@ -1,0 +1,116 @@
+"""What the web page's poll and the stats cost as the store grows: 10, 100, 1,000 stored images.
+
+    python bench/poll.py [--sizes 10,100,1000] [--megabytes 5] [--repeat 7]
+
+Loopback only, bounded (the sizes given), Linux only (reads /proc). One mock is started
+(``--workers 1``: the server process is the worker) on a fresh SQLite file; PNGs of
+``--megabytes`` MB are posted to monitoring until the store holds each size in turn, then the
+page's poll (``GET /__web/predictions``, its default limit and ``?limit=1``), the admin list of
+one record's deployment and both stats routes are timed (median of ``--repeat``), and the
+worker's RSS is read. It prints each figure per size and the ratio of the largest size to the
+smallest. Target (issue 21): within 2x from 10 to 1,000 for time and memory: what a call costs
+follows what it shows, not what is stored.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from memory import png_of, status  # noqa: E402
+from workload import free_port, wait_until_up  # noqa: E402
+
+TYPE = "OBJECT_DETECTION"
+RAW = {"detection_classes": [0], "detection_scores": [0.9], "detection_boxes": [[4, 6, 20, 30]]}
+
+
+def timed(call, repeat: int) -> float:
+    """The median seconds of ``repeat`` calls of ``call``."""
+    seconds = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        answer = call()
+        seconds.append(time.perf_counter() - started)
+        answer.raise_for_status()
+    return statistics.median(seconds)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10,100,1000")
+    parser.add_argument("--megabytes", type=float, default=5.0)
+    parser.add_argument("--repeat", type=int, default=7)
+    args = parser.parse_args()
+    sizes = sorted(int(size) for size in args.sizes.split(","))
+    image, side = png_of(args.megabytes)
+    folder = tempfile.mkdtemp(prefix="bench-poll-")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    command = [sys.executable, "-m", "mockserver", "--port", str(port), "--workers", "1"]
+    server = subprocess.Popen([*command, "--db", f"{folder}/mock.sqlite3"], stdout=subprocess.PIPE)
+    try:
+        wait_until_up(url)
+        http = requests.Session()
+        deployment = next(
+            d
+            for d in http.get(url + "/__admin/deployments").json()["deployments"]
+            if d["type"] == TYPE
+        )
+        login = {"api_token": deployment["api_tokens"][0], "deployment_id": deployment["id"]}
+        jwt = http.post(url + "/api/auth/login", json=login).json()["jwt"]
+        auth = {"Authorization": "Bearer " + jwt}
+        body = {
+            "content_type": "image/png",
+            "image": base64.b64encode(image).decode(),
+            "width": side,
+            "height": side,
+            "raw_predictions": RAW,
+            "latency": 0.1,
+            "tags": ["bench"],
+        }
+        text = json.dumps({**body, "filename": "FILENAME"})  # each post its own name (the 409 rule)
+        posts = url + f"/api/deployment/{deployment['id']}/predictions"
+        stats = url + f"/api/deployment/{deployment['id']}/stats?service=metrics"
+        calls = {
+            "poll (page's limit)": lambda: http.get(url + "/__web/predictions"),
+            "poll ?limit=1": lambda: http.get(url + "/__web/predictions?limit=1"),
+            "stats": lambda: http.get(stats, headers=auth),
+        }
+        stored, rows = 0, []
+        for size in sizes:
+            started = time.perf_counter()
+            while stored < size:
+                named = text.replace("FILENAME", f"frame-{stored}.png")
+                http.post(posts, data=named, headers=auth).raise_for_status()
+                stored += 1
+            filled = time.perf_counter() - started
+            figures = {name: timed(call, args.repeat) for name, call in calls.items()}
+            rss = status(server.pid)["VmRSS"]
+            rows.append((size, figures, rss))
+            shown = ", ".join(
+                f"{name} {seconds * 1000:.1f} ms" for name, seconds in figures.items()
+            )
+            print(f"{size:>5} images ({filled:.0f} s to store): {shown}, RSS {rss / 1e6:.0f} MB")
+        first, last = rows[0], rows[-1]
+        print(f"ratios {last[0]} / {first[0]} images:")
+        for name in calls:
+            print(f"  {name}: {last[1][name] / first[1][name]:.2f}x")
+        print(f"  worker RSS: {last[2] / first[2]:.2f}x")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
