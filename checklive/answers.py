@@ -183,6 +183,10 @@ def _read_json(body: bytes, differences: list[Difference]) -> Any:
         return _NOT_JSON
     try:
         return json.loads(body)
+    except RecursionError:
+        message = "the contract sends JSON; the body nests arrays or objects too deep to read"
+        differences.append(Difference("not JSON", "", message))
+        return _NOT_JSON
     except ValueError:
         start = body[:60].decode("utf-8", "replace")
         message = f"the contract sends JSON; the body starts {start!r}"

@@ -9,7 +9,6 @@ schema comes from ``schemas/openapi.json`` through ``picsellia_contract.answers`
 from __future__ import annotations
 
 import json
-import re
 import time
 from dataclasses import dataclass
 
@@ -19,7 +18,8 @@ from picsellia_contract import DEPLOYMENT_TYPES
 from picsellia_contract.checks import monitorable_types
 
 from . import payloads, reporting
-from .answers import Comparison, compare_answer, route, success_status
+from .answers import Comparison, Difference, compare_answer, route, success_status
+from .fetch import MAX_ANSWER_BYTES, CallFailed, fetch
 from .own_contract import judge_all
 
 STATS_QUERY = [("service", "metrics")]  # the SDK always sends 'service'; metrics is its default
@@ -152,25 +152,29 @@ class LiveCheck:
         jwt = self.tokens[service] if token else None
         headers = {"Authorization": "Bearer " + jwt} if jwt else {}
         try:
-            response = self.http.request(
+            answer = fetch(
+                self.http,
                 method,
                 host + path,
+                self.target.timeout,
                 headers=headers,
                 data=data,
                 files=files,
                 params=params,
-                timeout=self.target.timeout,
             )
-        except requests.RequestException as exc:
-            raise CheckAborted(f"{method} {host}{path}: {describe(exc)}") from None
+        except CallFailed as exc:
+            raise CheckAborted(f"{method} {host}{path}: {exc}") from None
         comparison = compare_answer(
             operation,
             status or success_status(operation),
-            response.status_code,
-            response.headers,
-            response.content,
+            answer.status,
+            answer.headers,
+            b"" if answer.cut else answer.body,
             deployment_type=self.deployment_type,
         )
+        if answer.cut:
+            message = f"the answer is over {MAX_ANSWER_BYTES} bytes: not read further"
+            comparison.differences.insert(0, Difference("too large", "", message))
         self.results[name] = comparison
         self.entries.append(reporting.call_entry(name, method, template, params, comparison))
         return comparison
@@ -189,12 +193,3 @@ class LiveCheck:
         if self.deployment_type not in monitorable_types():
             return f"a {self.deployment_type} deployment cannot be monitored"
         return None
-
-
-def describe(exc: requests.RequestException) -> str:
-    """A short reason for a failed call: the OS's own words when there are some."""
-    if isinstance(exc, requests.Timeout):
-        return "no answer in time"
-    reason = re.search(r"\[Errno -?\d+\] [^'\")]+", str(exc))
-    kind = "cannot connect" if isinstance(exc, requests.ConnectionError) else "the call failed"
-    return f"{kind} ({reason.group(0).strip() if reason else type(exc).__name__})"

@@ -8,6 +8,7 @@ every jwt received) are replaced by ``<redacted>`` in both forms.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from urllib.parse import urlencode
 
@@ -16,6 +17,7 @@ from .answers import Comparison
 from .own_contract import CONTRADICTED, Verdict
 
 AGREES, DIFFERS, SKIPPED = "agrees", "differs", "skipped"
+SECRET_HEAD = 8  # characters of a secret that, found alone, are redacted
 REDACTED = "<redacted>"
 CHOICES_FILE = "schemas/own-contract.json"
 
@@ -115,10 +117,23 @@ def _summary(report: dict) -> str:
 
 
 def scrub(text: str, secrets: Sequence[str | None]) -> str:
-    """``text`` with every secret (and its JSON-escaped form) replaced by ``<redacted>``."""
+    """``text`` with every secret (and its JSON-escaped form) replaced by ``<redacted>``; a
+    secret cut short by a message that shortened a value (its first ``SECRET_HEAD`` characters
+    or more) is replaced too, so no truncation can leave part of a token in the report."""
     for secret in sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True):
-        text = text.replace(secret, REDACTED).replace(json.dumps(secret)[1:-1], REDACTED)
+        for form in (secret, json.dumps(secret)[1:-1]):
+            text = text.replace(form, REDACTED)
+            if len(form) > SECRET_HEAD:
+                text = _head_pattern(form).sub(REDACTED, text)
     return text
+
+
+def _head_pattern(secret: str) -> re.Pattern:
+    """The secret's first SECRET_HEAD characters, then as many of the following as match."""
+    tail = ""
+    for char in reversed(secret[SECRET_HEAD:]):
+        tail = f"(?:{re.escape(char)}{tail})?"
+    return re.compile(re.escape(secret[:SECRET_HEAD]) + tail)
 
 
 def write_json(report: dict, path: str, secrets: Sequence[str | None]) -> None:
