@@ -93,11 +93,18 @@ def _check_schema(connection: sqlite3.Connection, path: str) -> int | None:
 
 
 def _upgrade_from_2(connection: sqlite3.Connection) -> None:
-    """Version 2 (0.1.0) to 3: each record's image size and SHA-256, and room for the warnings
-    it was accepted with (the page finds them again for older records); the conformance tables
-    come with SCHEMA."""
-    for column in ("image_size INTEGER", "image_sha256 TEXT", "warnings TEXT"):
-        connection.execute(f"ALTER TABLE predictions ADD COLUMN {column}")
+    """Version 2 (0.1.0) to 3: the predictions table made again with each record's image size
+    and SHA-256, room for the warnings it was accepted with (the page finds them again for
+    older records), and the image last; the conformance tables come with SCHEMA."""
+    old = "id, deployment_id, received_at, timestamp, origin, body, dedupe_key, shadow, image"
+    connection.execute("BEGIN IMMEDIATE")  # all or nothing: a crash leaves version 2 as it was
+    connection.execute("ALTER TABLE predictions RENAME TO predictions_v2")
+    connection.execute("DROP INDEX IF EXISTS predictions_by_deployment")
+    for statement in SCHEMA.split(";"):
+        if statement.strip():
+            connection.execute(statement)
+    connection.execute(f"INSERT INTO predictions ({old}) SELECT {old} FROM predictions_v2")
+    connection.execute("DROP TABLE predictions_v2")
     rows = connection.execute("SELECT rowid, image FROM predictions WHERE image IS NOT NULL")
     for rowid, image in rows.fetchall():
         digest = hashlib.sha256(image).hexdigest()
@@ -105,3 +112,4 @@ def _upgrade_from_2(connection: sqlite3.Connection) -> None:
             "UPDATE predictions SET image_size = ?, image_sha256 = ? WHERE rowid = ?",
             (len(image), digest, rowid),
         )
+    connection.execute("COMMIT")

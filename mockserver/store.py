@@ -24,12 +24,12 @@ CREATE TABLE IF NOT EXISTS predictions (
     timestamp REAL NOT NULL,
     origin TEXT NOT NULL,
     body TEXT NOT NULL,
-    image BLOB,
     dedupe_key TEXT,
     shadow TEXT,
     image_size INTEGER,
     image_sha256 TEXT,
     warnings TEXT,
+    image BLOB,  -- last: SQLite walks a large value's overflow pages to reach a column after it
     UNIQUE (deployment_id, dedupe_key)
 );
 CREATE INDEX IF NOT EXISTS predictions_by_deployment ON predictions (deployment_id, timestamp);
