@@ -74,6 +74,13 @@ def image(ctx: Context, incoming: Incoming, prediction_id: str) -> Answer:
     """The decoded image bytes of a stored prediction (404 for a cloud image)."""
     row = stored_prediction(ctx, prediction_id)
     data = row["image"]
+    if data is None and row["image_size"] is not None:
+        budget = ctx.config.max_stored_image_bytes
+        message = (
+            f"prediction {prediction_id}'s image was dropped to keep the stored images within "
+            f"{budget} bytes (max_stored_image_bytes); its size and SHA-256 are kept"
+        )
+        raise ApiError("prediction_not_found", message)
     if data is None:
         message = f"prediction {prediction_id} was sent with a cloud_image: no bytes are stored"
         raise ApiError("prediction_not_found", message)

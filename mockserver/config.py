@@ -63,6 +63,9 @@ class Config:
     strict: bool = False
     seed: int = 0
     journal_capacity: int = 10_000
+    # Stored image bytes kept at most: past it the oldest images are dropped (their records keep
+    # the size and SHA-256, and say so); 1 GiB by default.
+    max_stored_image_bytes: int = 1 << 30
     admin_token: str | None = None  # when set, /__admin/* and the web page require it
     allowed_hosts: tuple[str, ...] = ()  # Host names besides loopback ones the admin API answers
 

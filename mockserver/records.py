@@ -69,6 +69,8 @@ def store_monitored(
     }
     try:
         ctx.store.add_prediction(record)
+        if image is not None:
+            ctx.store.drop_images_over(ctx.config.max_stored_image_bytes)
     except Duplicate:
         message = (
             f"this image and filename {body['filename']!r} were already stored for deployment "
@@ -111,4 +113,5 @@ def as_received(row: sqlite3.Row) -> dict[str, Any]:
         "origin": row["origin"],
         "body": body,
         "shadow": json.loads(row["shadow"]) if row["shadow"] else None,
+        "image_dropped": row["image_size"] is not None and not row["has_image"],
     }

@@ -33,6 +33,8 @@ CREATE TABLE IF NOT EXISTS predictions (
     UNIQUE (deployment_id, dedupe_key)
 );
 CREATE INDEX IF NOT EXISTS predictions_by_deployment ON predictions (deployment_id, timestamp);
+-- the page's newest records: read from this index, newest first, up to its limit
+CREATE INDEX IF NOT EXISTS predictions_by_arrival ON predictions (received_at, deployment_id);
 CREATE TABLE IF NOT EXISTS journal (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     time REAL NOT NULL,
@@ -82,7 +84,7 @@ INSERT_PREDICTION = (
 # their cost does not grow with the images stored.
 RECORD_COLUMNS = (
     "id, deployment_id, received_at, timestamp, origin, body, shadow, image_size, "
-    "image_sha256, warnings"
+    "image_sha256, warnings, image IS NOT NULL AS has_image"  # a NULL test reads no bytes
 )
 LARGE_IMAGE = 1 << 20  # bytes from which an image is written into its blob in pieces
 BLOB_CHUNK = 1 << 20
@@ -181,6 +183,28 @@ class Store:
             self.db.execute("ROLLBACK")
             raise
 
+    def drop_images_over(self, budget: int) -> int:
+        """Drop the oldest stored images until their bytes are within ``budget`` (their records
+        keep the image's size and SHA-256); how many were dropped."""
+        kept = self.db.execute(
+            "SELECT COALESCE(SUM(image_size), 0) FROM predictions WHERE image IS NOT NULL"
+        ).fetchone()[0]
+        if kept <= budget:
+            return 0
+        oldest = self.db.execute(
+            "SELECT rowid, image_size FROM predictions WHERE image IS NOT NULL "
+            "ORDER BY received_at, rowid"
+        )
+        dropped = []
+        for rowid, size in oldest:
+            if kept <= budget:
+                break
+            dropped.append((rowid,))
+            kept -= size
+        with WRITE_LOCK:
+            self.db.executemany("UPDATE predictions SET image = NULL WHERE rowid = ?", dropped)
+        return len(dropped)
+
     def prediction(self, prediction_id: str) -> sqlite3.Row | None:
         query = "SELECT * FROM predictions WHERE id = ?"
         return self.db.execute(query, (prediction_id,)).fetchone()
@@ -205,8 +229,8 @@ class Store:
         """The newest ``limit`` records of these deployments, without their image bytes."""
         marks = ", ".join("?" * len(deployment_ids))
         query = (
-            f"SELECT {RECORD_COLUMNS} FROM predictions WHERE deployment_id IN ({marks}) "  # noqa: S608
-            "ORDER BY received_at DESC, rowid DESC LIMIT ?"
+            f"SELECT {RECORD_COLUMNS} FROM predictions INDEXED BY predictions_by_arrival "
+            f"WHERE deployment_id IN ({marks}) ORDER BY received_at DESC LIMIT ?"  # noqa: S608
         )
         return self.db.execute(query, (*deployment_ids, limit)).fetchall()
 

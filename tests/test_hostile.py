@@ -124,3 +124,34 @@ def test_the_servers_own_refusals_answer_in_the_error_shape(live, raw, status, c
     assert b"Content-Type: application/problem+json" in head
     problem = json.loads(body)
     assert problem["status"] == status and problem["problems"][0]["code"] == code
+
+
+def test_stored_images_are_bounded_by_a_byte_budget(tmp_path, login):
+    from mockserver.app import create_app
+
+    from .helpers import b64, sdk_payload
+
+    png = image("PNG", (64, 48))
+    config = Config(db_path=str(tmp_path / "budget.sqlite3"), reject_duplicates=False)
+    config.max_stored_image_bytes = 2 * len(png) + 10  # room for two images
+    client = create_app(config).test_client()
+    deployment = next(d.id for d in config.deployments.values() if d.type == "POINT")
+    body = {"api_token": "demo-api-token", "deployment_id": deployment}
+    headers = {"Authorization": "Bearer " + client.post("/api/auth/login", json=body).json["jwt"]}
+    posted = []
+    for index in range(4):
+        payload = {**sdk_payload("POINT"), "image": b64(png), "filename": f"{index}.png"}
+        answer = client.post(
+            f"/api/deployment/{deployment}/predictions", json=payload, headers=headers
+        )
+        assert answer.status_code == 201, answer.json
+        posted.append(answer.json["id"])
+    records = client.get(f"/__admin/deployments/{deployment}/predictions").json["predictions"]
+    assert [r["image_dropped"] for r in records] == [True, True, False, False]
+    assert all(r["body"]["image"]["size"] == len(png) for r in records)  # kept for each
+    gone = client.get(f"/__admin/predictions/{posted[0]}/image")
+    assert_error(gone, 404, "prediction_not_found")
+    assert "max_stored_image_bytes" in gone.json["message"]
+    assert client.get(f"/__admin/predictions/{posted[3]}/image").data == png
+    drawn = {p["id"]: p for p in client.get("/__web/predictions").json["predictions"]}
+    assert drawn[posted[0]]["image_url"] is None and drawn[posted[0]]["image_dropped"]

@@ -44,7 +44,7 @@ def drawn(ctx: Context, row: sqlite3.Row, deployment: Deployment) -> dict[str, A
     """One record: as the admin API shows it, plus what drawing it needs."""
     record = as_received(row)
     body = record["body"]
-    has_image = row["image_size"] is not None
+    has_image = bool(row["has_image"])
     return {
         **record,
         "deployment_id": deployment.id,
@@ -62,7 +62,7 @@ def drawing_size(ctx: Context, row: sqlite3.Row, body: dict[str, Any]) -> dict[s
     own (read from its header); a cloud image is drawn on a blank canvas of the declared size."""
     width, height = body.get("width"), body.get("height")
     if not all(type(v) is int and v >= 1 for v in (width, height)):
-        stored = ctx.store.prediction(row["id"]) if row["image_size"] is not None else None
+        stored = ctx.store.prediction(row["id"]) if row["has_image"] else None
         width, height = (image_size(stored["image"]) if stored else None) or (1, 1)
     return {"width": width, "height": height}
 
@@ -74,7 +74,7 @@ def warnings(ctx: Context, row: sqlite3.Row, deployment: Deployment) -> list[dic
     if row["warnings"] is not None:
         return json.loads(row["warnings"])
     body = json.loads(row["body"])
-    if row["image_size"] is not None:
+    if row["has_image"]:
         image = ctx.store.prediction(row["id"])["image"]
         body["image"] = base64.b64encode(image).decode("ascii")
     checked = check_message(MESSAGE, body, deployment_type=deployment.type, now=row["received_at"])

@@ -33,7 +33,7 @@ export function predictionCard(record, { geometry, deployment }) {
 
   const card = el("article", { class: "card", id: `prediction-${record.id}`,
     "data-prediction": record.id, "data-type": record.deployment_type,
-    "data-image": record.image_url ? "bytes" : "cloud" },
+    "data-image": record.image_url ? "bytes" : record.image_dropped ? "dropped" : "cloud" },
     header(record, deployment),
     el("figure", { class: "canvas" }, overlay),
     badges.childElementCount ? badges : null,
@@ -57,7 +57,8 @@ function header(record, deployment) {
       ` · ${day(record.received_at)} ${clock(record.received_at)}`,
       ` · ${record.width} × ${record.height}`,
       record.origin === "serving" ? el("span", { class: "chip" }, "via predict") : null,
-      record.image_url ? null : el("span", { class: "chip cloud" }, "cloud image"),
+      record.image_dropped ? el("span", { class: "chip cloud" }, "image dropped")
+        : record.image_url ? null : el("span", { class: "chip cloud" }, "cloud image"),
       record.shadow ? el("span", { class: "chip" }, "shadowed") : null));
 }
 
@@ -68,9 +69,14 @@ function visibilityLegend() {
 }
 
 function blankNote(record, width, height, unit) {
+  const at = { x: unit * 2, y: height - unit * 2.5, "font-size": unit * 3.4 };
+  if (record.image_dropped) {
+    const image = record.body.image || {};
+    return svg("text", { class: "note", ...at },
+      `image dropped (stored-image budget) · ${image.size} bytes, sha256 ${String(image.sha256).slice(0, 12)}`);
+  }
   const cloud = record.cloud_image || {};
   const where = [cloud.bucket_name, cloud.object_name].filter(Boolean).join("/");
-  const at = { x: unit * 2, y: height - unit * 2.5, "font-size": unit * 3.4 };
   return svg("text", { class: "note", ...at }, `☁ ${where} · no image bytes stored`);
 }
 
