@@ -9,6 +9,7 @@ import re
 import shutil
 import sys
 import textwrap
+import time
 from collections import Counter
 from pathlib import Path
 from xml.etree import ElementTree
@@ -273,3 +274,68 @@ def test_the_official_sdk_passes_every_required_scenario_as_the_guide_says(tmp_p
     assert failed_required == [], {n: verdicts[n]["failures"] for n in failed_required}
     recommended = {n: s["passed"] for n, s in verdicts.items() if s["level"] == "recommended"}
     assert recommended == sdk_table()
+
+
+def adapter_script(tmp_path, name: str, body: str) -> str:
+    script = tmp_path / name
+    script.write_text(textwrap.dedent(body))
+    return f"{sys.executable} {script}"
+
+
+def test_invalid_utf8_and_control_characters_are_reported_and_junit_stays_valid(tmp_path):
+    adapter = adapter_script(
+        tmp_path,
+        "bytes.py",
+        """
+        import sys
+        sys.stderr.buffer.write(b"bad \\xff\\xfe bytes \\x00\\x1b[31m red\\n")
+        sys.stdout.buffer.write(b"\\xff not json")
+        """,
+    )
+    junit = tmp_path / "junit.xml"
+    code, report = run(adapter, tmp_path, "--only", "deployment-info", "--junit", str(junit))
+    [verdict] = report["scenarios"]
+    assert code == 1 and "printed no JSON outcome" in verdict["failures"][0]
+    assert "bad \ufffd\ufffd bytes" in verdict["stderr"]
+    ElementTree.parse(junit)  # well-formed despite the control characters
+
+
+def test_json_nested_too_deep_is_reported(tmp_path):
+    adapter = adapter_script(tmp_path, "deep.py", "print('[' * 100000 + ']' * 100000)\n")
+    code, report = run(adapter, tmp_path, "--only", "deployment-info")
+    assert code == 1 and "nested too deep" in report["scenarios"][0]["failures"][0]
+
+
+def test_an_adapters_children_are_ended_and_do_not_stall_the_run(tmp_path):
+    pid_file = tmp_path / "child.pid"
+    adapter = adapter_script(
+        tmp_path,
+        "child.py",
+        f"""
+        import subprocess, sys
+        child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+        open({str(pid_file)!r}, "w").write(str(child.pid))
+        print('{{"results": []}}')
+        """,
+    )
+    started = time.monotonic()
+    code, report = run(adapter, tmp_path, "--only", "deployment-info", "--adapter-timeout", "20")
+    assert time.monotonic() - started < 15  # the child kept stdout open: not waited for
+    assert any("expected 1 results" in f for f in report["scenarios"][0]["failures"])
+    child = int(pid_file.read_text())
+    deadline = time.monotonic() + 5
+    while Path(f"/proc/{child}").exists() and time.monotonic() < deadline:
+        status = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        if status == "Z":
+            break
+        time.sleep(0.05)
+    stat = Path(f"/proc/{child}/stat")
+    assert not stat.exists() or stat.read_text().rsplit(")", 1)[1].split()[0] == "Z"
+
+
+def test_an_adapter_signalling_its_group_cannot_stop_the_run(tmp_path):
+    adapter = adapter_script(
+        tmp_path, "signal.py", "import os, signal\nos.killpg(0, signal.SIGTERM)\n"
+    )
+    code, report = run(adapter, tmp_path, "--only", "deployment-*")
+    assert code == 1 and report["failed"] == len(report["scenarios"]) >= 1
