@@ -8,7 +8,8 @@ import os
 import secrets
 import sqlite3
 
-from .store import SCHEMA, Store
+from .store import Store
+from .tables import SCHEMA
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 # PRAGMA user_version of a database this version of the mock made: another value is another

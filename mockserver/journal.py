@@ -26,7 +26,7 @@ from .capture import (
 )
 from .context import Context, read_context
 from .jsontext import dumps
-from .store import as_text
+from .tables import as_text
 
 UNJOURNALED = {"adminRequests"}  # reading the journal does not fill it
 

@@ -19,7 +19,8 @@ from .config import Deployment
 from .context import Context
 from .errors import ApiError
 from .jsontext import dumps
-from .store import Duplicate, as_real, as_text
+from .store import Duplicate
+from .tables import as_real, as_text
 
 
 def store_monitored(

@@ -7,110 +7,20 @@ writers); every write commits before the answer is sent.
 
 from __future__ import annotations
 
-import math
 import sqlite3
 import threading
 import time
 from typing import Any
 
 from .jsontext import dumps
+from .tables import INSERT_PREDICTION, RECORD_COLUMNS, as_real
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS predictions (
-    id TEXT PRIMARY KEY,
-    deployment_id TEXT NOT NULL,
-    received_at REAL NOT NULL,
-    timestamp REAL NOT NULL,
-    origin TEXT NOT NULL,
-    body TEXT NOT NULL,
-    dedupe_key TEXT,
-    shadow TEXT,
-    image_size INTEGER,
-    image_sha256 TEXT,
-    warnings TEXT,
-    image BLOB,  -- last: SQLite walks a large value's overflow pages to reach a column after it
-    UNIQUE (deployment_id, dedupe_key)
-);
-CREATE INDEX IF NOT EXISTS predictions_by_deployment ON predictions (deployment_id, timestamp);
--- the page's newest records: read from this index, newest first, up to its limit
-CREATE INDEX IF NOT EXISTS predictions_by_arrival ON predictions (received_at, deployment_id);
-CREATE TABLE IF NOT EXISTS journal (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    time REAL NOT NULL,
-    method TEXT NOT NULL,
-    path TEXT NOT NULL,
-    route TEXT,
-    operation TEXT,
-    service TEXT,
-    deployment_id TEXT,
-    status INTEGER NOT NULL,
-    duration_ms REAL NOT NULL,
-    problems TEXT NOT NULL,
-    request TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS faults (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    route TEXT NOT NULL,
-    method TEXT,
-    status INTEGER,
-    remaining INTEGER NOT NULL,
-    delay_ms INTEGER NOT NULL,
-    retry_after INTEGER,
-    advance_clock_seconds REAL NOT NULL,
-    target TEXT
-);
-CREATE TABLE IF NOT EXISTS scenario_started (
-    id INTEGER PRIMARY KEY CHECK (id = 1),
-    name TEXT NOT NULL,
-    names TEXT NOT NULL,
-    started REAL NOT NULL
-);
-CREATE TABLE IF NOT EXISTS verdicts (
-    name TEXT PRIMARY KEY,
-    graded REAL NOT NULL,
-    verdict TEXT NOT NULL
-);
-"""
-
-
-INSERT_PREDICTION = (
-    "INSERT INTO predictions (id, deployment_id, received_at, timestamp, origin, body, image, "
-    "dedupe_key, shadow, image_size, image_sha256, warnings) VALUES (:id, :deployment_id, "
-    ":received_at, :timestamp, :origin, :body, {image}, :dedupe_key, :shadow, :image_size, "
-    ":image_sha256, :warnings)"
-)
-# Every column of a record but the image bytes: what lists, stats and the page read, so that
-# their cost does not grow with the images stored.
-RECORD_COLUMNS = (
-    "id, deployment_id, received_at, timestamp, origin, body, shadow, image_size, "
-    "image_sha256, warnings, image IS NOT NULL AS has_image"  # a NULL test reads no bytes
-)
 LARGE_IMAGE = 1 << 20  # bytes from which an image is written into its blob in pieces
 BLOB_CHUNK = 1 << 20
 
 # SQLite's busy handler sleeps a millisecond or more when another connection holds the write
 # lock; the threads of one process queue on this lock instead, and wake as soon as it is free.
 WRITE_LOCK = threading.Lock()
-
-
-def as_real(value: float | int | None) -> float | None:
-    """A JSON number as SQLite's REAL: an integer too large for a double is +/- infinity
-    (SQLite cannot bind a Python int beyond 64 bits)."""
-    if value is None:
-        return None
-    try:
-        return float(value)
-    except OverflowError:
-        return math.inf if value > 0 else -math.inf
-
-
-def as_text(value: str | None) -> str | None:
-    """A string as SQLite's TEXT, which is UTF-8: a lone surrogate (JSON can escape one, UTF-8
-    cannot carry it) is written as its escape, ``\\ud800``."""
-    if value is None or value.isascii():
-        return value
-    return value.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 class Duplicate(Exception):
