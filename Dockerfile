@@ -32,7 +32,8 @@ USER picsellia
 WORKDIR /data
 VOLUME ["/data"]
 EXPOSE 8080
-# Healthy when the admin API answers its health route (a 401 too: --admin-token guards it).
+# Healthy when the admin API answers its health route (a 401 too: --admin-token guards it);
+# it asks port 8080, so keep the default --port.
 HEALTHCHECK --interval=5s --timeout=3s --start-period=2s --retries=3 CMD ["python3", "-c", \
   "import urllib.request as u, urllib.error as e\ntry: u.urlopen('http://127.0.0.1:8080/__admin/health', timeout=2)\nexcept e.HTTPError as x: raise SystemExit(x.code != 401)"]
 ENTRYPOINT ["picsellia-mock", "serve", "--host", "0.0.0.0", "--port", "8080", "--db", "/data/picsellia-mock.sqlite3"]
