@@ -9,7 +9,7 @@ ARG BASE=debian:bookworm-slim
 
 FROM ${BASE} AS python
 RUN apt-get update \
- && apt-get install -y --no-install-recommends python3 python3-venv \
+ && apt-get install -y --no-install-recommends python3 python3-venv tini \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /usr/share/doc/* /usr/share/man/*
 
 # The kit's wheel and its dependencies (no test extras) in a virtual environment, without pip.
@@ -36,4 +36,5 @@ EXPOSE 8080
 # it asks port 8080, so keep the default --port.
 HEALTHCHECK --interval=5s --timeout=3s --start-period=2s --retries=3 CMD ["python3", "-c", \
   "import urllib.request as u, urllib.error as e\ntry: u.urlopen('http://127.0.0.1:8080/__admin/health', timeout=2)\nexcept e.HTTPError as x: raise SystemExit(x.code != 401)"]
-ENTRYPOINT ["picsellia-mock", "serve", "--host", "0.0.0.0", "--port", "8080", "--db", "/data/picsellia-mock.sqlite3"]
+# tini as PID 1 passes SIGTERM on: serve stops at once, even while it is still starting.
+ENTRYPOINT ["tini", "--", "picsellia-mock", "serve", "--host", "0.0.0.0", "--port", "8080", "--db", "/data/picsellia-mock.sqlite3"]

@@ -130,6 +130,7 @@ def own_socket(sock: socket.socket) -> socket.socket:
 
 def run(args: argparse.Namespace) -> int:
     """Start the server; a bad option, config, database or port is one line on stderr, exit 2."""
+    signal.signal(signal.SIGTERM, _stop)  # as a container's PID 1, SIGTERM has no default
     try:
         if args.workers < 1:
             raise ConfigError(f"--workers must be 1 or more, got {args.workers}")
@@ -162,7 +163,6 @@ def run(args: argparse.Namespace) -> int:
         webbrowser.open(page)
     if args.workers > 1:
         return run_processes(app, sock, args.workers)
-    signal.signal(signal.SIGTERM, _stop)  # as a container's PID 1, SIGTERM has no default
     run_waitress(app, sock)
     return 0
 
