@@ -26,12 +26,18 @@ from .transport import run_waitress
 DEFAULT_DB = "picsellia-mock.sqlite3"
 REUSE_PORT = sys.platform.startswith("linux") and hasattr(socket, "SO_REUSEPORT")
 BACKLOG = 1024  # connections the system queues before a worker accepts them
+CONFIG_ENV = "PICSELLIA_MOCK_CONFIG"  # the config file when --config is not given
+HOSTS_ENV = "PICSELLIA_MOCK_ALLOWED_HOSTS"  # comma-separated names added to allowed_hosts
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8080, help="0: any free port")
-    parser.add_argument("--config", help="TOML config file (deployments, token lifetime, limits)")
+    parser.add_argument(
+        "--config",
+        default=os.environ.get(CONFIG_ENV) or None,
+        help=f"TOML config file (deployments, token lifetime, limits); default: ${CONFIG_ENV}",
+    )
     parser.add_argument("--db", default=DEFAULT_DB, help=f"SQLite file (default: {DEFAULT_DB})")
     parser.add_argument("--workers", type=int, default=1, help="processes (above 1: needs fork)")
     parser.add_argument("--strict", action="store_true", help="reject warnings as errors")
@@ -40,6 +46,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--admin-token", help="require this bearer token on /__admin/* and the web page"
     )
+    parser.add_argument(
+        "--allowed-host",
+        action="append",
+        default=[],
+        dest="allowed_hosts",
+        metavar="NAME",
+        help="a Host name the admin API answers besides loopback ones (repeatable; also "
+        f"${HOSTS_ENV}, comma-separated): a remote Docker host's name, for instance",
+    )
 
 
 def build_config(args: argparse.Namespace) -> Config:
@@ -47,6 +62,8 @@ def build_config(args: argparse.Namespace) -> Config:
     config.db_path = os.path.abspath(args.db)
     config.strict = args.strict
     config.seed = args.seed
+    added = [*os.environ.get(HOSTS_ENV, "").split(","), *getattr(args, "allowed_hosts", [])]
+    config.allowed_hosts = (*config.allowed_hosts, *(n.strip() for n in added if n.strip()))
     if args.admin_token is not None:
         if len(args.admin_token) < 8:
             raise ConfigError("--admin-token must be 8 characters or more")
@@ -113,6 +130,7 @@ def own_socket(sock: socket.socket) -> socket.socket:
 
 def run(args: argparse.Namespace) -> int:
     """Start the server; a bad option, config, database or port is one line on stderr, exit 2."""
+    signal.signal(signal.SIGTERM, _stop)  # as a container's PID 1, SIGTERM has no default
     try:
         if args.workers < 1:
             raise ConfigError(f"--workers must be 1 or more, got {args.workers}")
@@ -147,6 +165,11 @@ def run(args: argparse.Namespace) -> int:
         return run_processes(app, sock, args.workers)
     run_waitress(app, sock)
     return 0
+
+
+def _stop(signum, frame) -> None:
+    """SIGTERM: waitress closes its sockets and threads, and ``run`` returns 0."""
+    raise SystemExit(0)
 
 
 def run_processes(app, sock: socket.socket, workers: int) -> int:
