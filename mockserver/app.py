@@ -33,6 +33,7 @@ def create_app(config: Config | None = None) -> Flask:
     )
     app.json = JSONProvider(app)
     app.extensions["mock_connections"] = threading.local()
+    app.extensions["mock_connection_list"] = []  # every thread's, for database.release
     for blueprint in (serving.bp, monitoring.bp, admin.bp, web.bp):
         app.register_blueprint(blueprint)
     app.after_request(guard.secure)

@@ -57,6 +57,7 @@ def read_context() -> Context:
     local = current_app.extensions["mock_connections"]
     if getattr(local, "connection", None) is None:
         local.connection = connect(current_app.config["MOCK_DB"])
+        current_app.extensions["mock_connection_list"].append(local.connection)  # closed at stop
     store = Store(local.connection)
     config, secret = current_app.config["MOCK"], current_app.config["MOCK_SECRET"]
     now, strict, armed = store.settings()

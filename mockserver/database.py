@@ -3,6 +3,7 @@ traceback; created readable by its owner only (it holds the JWT signing key)."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import secrets
@@ -28,10 +29,23 @@ def connect(path: str) -> sqlite3.Connection:
     and not forced to the disk, so a record survives the mock being killed (``kill -9``, a
     crash) but not the machine losing power. It is test data; forcing it to the disk (the WAL
     at each checkpoint) took about two thirds of the time of storing a 64 KB image."""
-    connection = sqlite3.connect(path, timeout=30, isolation_level=None)
+    # check_same_thread off: a connection is used by its thread alone, but closed at a stop
+    connection = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
     connection.row_factory = sqlite3.Row
     connection.execute("PRAGMA synchronous = OFF")
     return connection
+
+
+def release(path: str, connections: list[sqlite3.Connection]) -> None:
+    """A clean stop: close the workers' connections, then fold the write-ahead log into the file;
+    the last connection to close removes the -wal and -shm files."""
+    for connection in connections:
+        with contextlib.suppress(sqlite3.Error):
+            connection.close()
+    with contextlib.suppress(sqlite3.Error):
+        last = connect(path)
+        last.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        last.close()
 
 
 def check_path(path: str) -> None:

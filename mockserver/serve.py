@@ -19,7 +19,7 @@ import webbrowser
 
 from .app import create_app
 from .config import DEMO_API_TOKEN, Config, ConfigError, load_config_file
-from .database import DatabaseError
+from .database import DatabaseError, release
 from .guard import is_loopback
 from .transport import run_waitress
 
@@ -162,8 +162,10 @@ def run(args: argparse.Namespace) -> int:
     if args.open:
         webbrowser.open(page)
     if args.workers > 1:
-        return run_processes(app, sock, args.workers)
-    run_waitress(app, sock)
+        run_processes(app, sock, args.workers)
+    else:
+        run_waitress(app, sock)
+    release(app.config["MOCK_DB"], app.extensions["mock_connection_list"])  # no WAL left
     return 0
 
 
@@ -181,6 +183,7 @@ def run_processes(app, sock: socket.socket, workers: int) -> int:
         if pid == 0:
             signal.signal(signal.SIGINT, signal.SIG_DFL)
             run_waitress(app, sock if index == 0 else own_socket(sock))
+            release(app.config["MOCK_DB"], app.extensions["mock_connection_list"])
             os._exit(0)
         children.append(pid)
     sock.close()  # the first worker has it: should that worker die, its connections go elsewhere

@@ -70,3 +70,22 @@ def test_allowed_host_names_come_from_options_and_the_environment(tmp_path, monk
         assert client.get("/__admin/health", headers={"Host": host}).status_code == 200, host
     refused = client.get("/__admin/health", headers={"Host": "elsewhere.example:8080"})
     assert refused.status_code == 403
+
+
+def test_a_clean_stop_leaves_no_write_ahead_log(tmp_path):
+    import pytest
+
+    for workers in ("1", "2"):
+        db = tmp_path / f"db-{workers}.sqlite3"
+        command = [sys.executable, "-m", "mockserver", "--port", "0", "--db", str(db)]
+        process = subprocess.Popen(
+            [*command, "--workers", workers], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        url = process.stdout.readline().decode().strip()
+        for _ in range(4):  # a few writes from the workers' threads
+            requests.post(url + "/api/auth/login", data="{}", timeout=10)
+        if not (tmp_path / f"{db.name}-wal").exists():
+            pytest.fail("no write-ahead log while serving: the test proves nothing")
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=10) == 0
+        assert sorted(p.name for p in tmp_path.glob(f"{db.name}*")) == [db.name]
