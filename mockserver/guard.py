@@ -1,10 +1,14 @@
-"""Who may use the admin API and the web page: same-origin calls, under a loopback (or
-configured) host name, with the admin token when one is set; state-changing admin calls in JSON.
+"""Who may use the admin API and the web page: calls under a loopback (or configured) host
+name, with no Origin or the server's own, with the admin token when one is set.
 
-This keeps a web page elsewhere from steering the mock (a cross-site ``text/plain`` POST needs
-no preflight; it is refused for its Origin and its Content-Type), and a foreign name that
-resolves to 127.0.0.1 from reading it (DNS rebinding: refused for its Host). The token may come
-as a bearer header, or as the cookie the web page sets when opened with ``?admin_token=``.
+A call without an Origin header comes from curl or a program's HTTP client (browsers send Origin
+on every POST and DELETE, same-site or not, and Sec-Fetch-Site too): it is taken whatever its
+Content-Type, a POST with no body included. A call with an Origin comes from a browser: a foreign
+or ``null`` Origin is refused (a page elsewhere cannot steer the mock with a cross-site
+``text/plain`` POST, which needs no preflight), and the server's own page sends its state changes
+as JSON (a second lock, kept). A foreign name that resolves to 127.0.0.1 is refused for its Host
+(DNS rebinding). The token may come as a bearer header, or as the cookie the web page sets when
+opened with ``?admin_token=``. Which admin calls change state is read from the OpenAPI document.
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ import hmac
 import ipaddress
 
 from flask import Request, Response, request
+
+from picsellia_contract.routes import state_changing
 
 from .config import Config
 from .errors import ApiError
@@ -29,7 +35,9 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }
-STATE_CHANGING = ("POST",)  # the one simple method: others need a preflight the mock never grants
+SAFE = ("GET", "HEAD", "OPTIONS")  # methods that change nothing
+SIMPLE_CHANGING = ("POST",)  # the one simple method: others need a preflight the mock never grants
+BROWSER_SAME_ORIGIN = ("same-origin", "none")  # Sec-Fetch-Site values a page of its own sends
 TOKEN_COOKIE = "picsellia_admin_token"
 LOOPBACK_NAMES = ("localhost",)
 
@@ -68,16 +76,25 @@ def check(config: Config, request: Request) -> None:
             f"the Origin {origin!r} is not this server's own ({own}): cross-site calls are refused"
         )
         raise ApiError("admin_forbidden", message)
+    site = request.headers.get("Sec-Fetch-Site")  # only browsers send it
+    if origin is None and site not in (None, *BROWSER_SAME_ORIGIN) and request.method not in SAFE:
+        message = f"a {site} browser request without an Origin: cross-site calls are refused"
+        raise ApiError("admin_forbidden", message)
     if config.admin_token and not _token_given(config.admin_token, request):
         message = (
             "this mock has an admin token: send 'Authorization: Bearer <admin token>', or open "
             "the web page once with ?admin_token=<admin token>"
         )
         raise ApiError("admin_token_required", message)
-    changing = request.blueprint == "admin" and request.method in STATE_CHANGING
-    if changing and request.mimetype != "application/json":
+    if origin is None or request.mimetype == "application/json":
+        return
+    operation_id = (request.endpoint or "").rpartition(".")[2]
+    if request.method in SIMPLE_CHANGING and operation_id in state_changing():
         got = request.content_type or "no Content-Type"
-        message = f"admin calls that change state take application/json; got {got}"
+        message = (
+            f"a browser's admin calls that change state take application/json; got {got} "
+            "(a call without an Origin header may send any)"
+        )
         raise ApiError("json_required", message)
 
 

@@ -49,6 +49,18 @@ def operation(operation_id: str) -> Operation:
     raise KeyError(f"no operation {operation_id!r}; known: {known}")
 
 
+@functools.cache  # the guard asks on every browser call to the admin API
+def state_changing() -> frozenset[str]:
+    """The operationIds whose operation says ``x-changes-state: true`` (the admin calls that
+    change the mock's state; the guard wants them in JSON from a browser)."""
+    document = openapi_document()["paths"]
+    return frozenset(
+        o.operation_id
+        for o in operations()
+        if document[o.path][o.method.lower()].get("x-changes-state") is True
+    )
+
+
 @functools.cache  # every authorized request names it; openapi_document reads the file
 def login_operation(service: str) -> Operation:
     """The login operation of ``serving`` or ``monitoring``: the one whose request body is

@@ -1,5 +1,6 @@
-"""The admin API and the web page refuse cross-site calls, foreign Host names, non-JSON state
-changes and, with an admin token, calls without it; the services stay open."""
+"""The admin API and the web page refuse cross-site calls, foreign Host names, a browser's
+non-JSON state changes and, with an admin token, calls without it; calls without an Origin
+(curl, HTTP clients) send any Content-Type; the services stay open."""
 
 from __future__ import annotations
 
@@ -30,11 +31,63 @@ def test_a_cross_site_text_plain_reset_is_refused_and_changes_nothing(client, id
     assert stored["count"] == 1
 
 
-def test_a_state_change_in_another_content_type_is_415(client):
-    assert_error(
-        client.post("/__admin/reset", data="{}", content_type="text/plain"), 415, "json_required"
+def test_a_browsers_state_change_in_another_content_type_is_415(client):
+    own = {"Origin": "http://localhost"}
+    for content_type in ("text/plain", "application/x-www-form-urlencoded", None):
+        response = client.post("/__admin/reset", data="{}", content_type=content_type, headers=own)
+        assert_error(response, 415, "json_required")
+    assert_error(client.post("/__admin/reset", headers=own), 415, "json_required")
+    assert client.post("/__admin/reset", json={}, headers=own).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "content_type", [None, "text/plain", "application/x-www-form-urlencoded", "text/html"]
+)
+def test_without_an_origin_any_content_type_is_taken(client, content_type):
+    assert client.post("/__admin/reset", content_type=content_type).status_code == 200
+    faults = client.post(
+        "/__admin/faults",
+        data='{"route": "/api/login", "status": 503, "times": 2}',
+        content_type=content_type,
     )
-    assert client.post("/__admin/reset", json={}).status_code == 200
+    assert faults.status_code == 201 and faults.json["faults"][0]["remaining"] == 2
+    clock = client.post("/__admin/clock", data='{"advance_seconds": 60}', content_type=content_type)
+    assert clock.status_code == 200 and clock.json["offset_seconds"] == 60
+    assert client.delete("/__admin/faults", content_type=content_type).json["faults"] == []
+
+
+def test_a_post_without_a_body_needs_none(client):
+    response = client.post("/__admin/reset", headers={"Content-Length": "0"})
+    assert response.status_code == 200
+
+
+def test_validate_changes_nothing_and_takes_any_content_type_even_from_the_page(client):
+    own = {"Origin": "http://localhost"}
+    url = "/__admin/validate/admin-strict"
+    for headers in ({}, own):
+        response = client.post(
+            url, data='{"strict": 1}', content_type="text/plain", headers=headers
+        )
+        assert response.status_code == 200 and response.json["valid"] is False
+
+
+@pytest.mark.parametrize("origin", ["http://evil.example", "null", "http://localhost:9999"])
+def test_a_foreign_or_null_origin_is_refused_whatever_the_content_type(client, origin):
+    for content_type in ("application/json", "text/plain", None):
+        response = client.post(
+            "/__admin/reset", data="{}", content_type=content_type, headers={"Origin": origin}
+        )
+        assert_error(response, 403, "admin_forbidden")
+
+
+@pytest.mark.parametrize("site", ["cross-site", "same-site"])
+def test_a_browsers_cross_site_post_without_an_origin_is_refused(client, site):
+    headers = {"Sec-Fetch-Site": site}
+    response = client.post("/__admin/reset", data="{}", content_type="text/plain", headers=headers)
+    assert_error(response, 403, "admin_forbidden")
+    assert client.get("/__admin/health", headers=headers).status_code == 200  # reads stay open
+    same = {"Sec-Fetch-Site": "same-origin"}
+    assert client.post("/__admin/reset", headers=same).status_code == 200
 
 
 def test_the_servers_own_origin_is_welcome(client):
@@ -93,3 +146,18 @@ def test_serving_on_a_public_address_without_an_admin_token_warns(tmp_path, monk
     assert main([*common, "--admin-token", "long-enough-token"]) == 0
     captured = capsys.readouterr()
     assert captured.err == "" and "?admin_token=long-enough-token" in captured.out
+
+
+def test_every_admin_operation_says_whether_it_changes_state():
+    from picsellia_contract.openapi import openapi_document
+    from picsellia_contract.routes import operations, state_changing
+
+    paths = openapi_document()["paths"]
+    for found in operations():
+        if found.service == "admin":
+            flag = paths[found.path][found.method.lower()]["x-changes-state"]
+            assert isinstance(flag, bool), found
+            assert not (flag and found.method == "GET"), found
+    assert "adminValidate" not in state_changing() and "adminReset" in state_changing()
+    validate = paths["/__admin/validate/{message}"]["post"]
+    assert "415" not in validate["responses"]
