@@ -33,6 +33,10 @@ def connect(path: str) -> sqlite3.Connection:
     connection = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
     connection.row_factory = sqlite3.Row
     connection.execute("PRAGMA synchronous = OFF")
+    # Freed pages are not overwritten (this build's default is to zero them): a reset of 2 GiB of
+    # images took 38 s and wrote 2 GiB to the write-ahead log; without it, under a second and
+    # 1 MiB. Nothing secret lies in them: the journal keeps credentials as fingerprints.
+    connection.execute("PRAGMA secure_delete = OFF")
     return connection
 
 

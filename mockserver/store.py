@@ -7,6 +7,7 @@ writers); every write commits before the answer is sent.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 import time
@@ -21,6 +22,7 @@ BLOB_CHUNK = 1 << 20
 # SQLite's busy handler sleeps a millisecond or more when another connection holds the write
 # lock; the threads of one process queue on this lock instead, and wake as soon as it is free.
 WRITE_LOCK = threading.Lock()
+FREE_PAGES_KEPT = 2_048  # free pages (8 MiB at 4 KiB) a reset leaves in the file before VACUUM
 
 
 class Duplicate(Exception):
@@ -258,3 +260,14 @@ class Store:
         self.db.execute("UPDATE meta SET value = '0' WHERE key = 'clock_offset'")
         self.db.execute("UPDATE meta SET value = '' WHERE key = 'strict'")
         self.db.execute("COMMIT")
+        self.give_back_space()
+
+    def give_back_space(self) -> None:
+        """Give the pages freed by a reset back to the system (VACUUM, then the write-ahead log
+        folded in and emptied) once they are many; skipped while another connection reads."""
+        free = self.db.execute("PRAGMA freelist_count").fetchone()[0]
+        if free < FREE_PAGES_KEPT:
+            return
+        with WRITE_LOCK, contextlib.suppress(sqlite3.OperationalError):
+            self.db.execute("VACUUM")
+            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
