@@ -1,3 +1,3 @@
 module picsellia.example/client
 
-go 1.21
+go 1.19

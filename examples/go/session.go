@@ -183,5 +183,8 @@ func (s *Session) wait(r *response, attempt int) time.Duration {
 	if seconds, err := strconv.Atoi(strings.TrimSpace(r.header.Get("Retry-After"))); err == nil && seconds >= 0 {
 		wait = time.Duration(seconds) * time.Second
 	}
-	return min(wait, s.options.MaxWait)
+	if wait > s.options.MaxWait {
+		wait = s.options.MaxWait
+	}
+	return wait
 }
