@@ -279,19 +279,22 @@ func TestCertification(t *testing.T) {
 	}
 	started, failed := time.Now(), 0
 	for _, scenario := range listed.Scenarios {
-		var a action
-		admin(t, base, "POST", "/__admin/conformance/scenarios/"+scenario.Name+"/start", nil, &a)
-		outcome := perform(a)
-		var verdict struct {
-			Passed   bool     `json:"passed"`
-			Failures []string `json:"failures"`
-		}
-		admin(t, base, "POST", "/__admin/conformance/scenarios/"+scenario.Name+"/grade",
-			map[string]any{"outcome": outcome}, &verdict)
-		if !verdict.Passed {
-			failed++
-			t.Errorf("%s (%s) failed:\n  %s", scenario.Name, scenario.Level, strings.Join(verdict.Failures, "\n  "))
-		}
+		scenario := scenario
+		t.Run(scenario.Name, func(t *testing.T) { // one subtest per scenario, as go test -run selects
+			route := "/__admin/conformance/scenarios/" + url.PathEscape(scenario.Name)
+			var a action
+			admin(t, base, "POST", route+"/start", nil, &a)
+			outcome := perform(a)
+			var verdict struct {
+				Passed   bool     `json:"passed"`
+				Failures []string `json:"failures"`
+			}
+			admin(t, base, "POST", route+"/grade", map[string]any{"outcome": outcome}, &verdict)
+			if !verdict.Passed {
+				failed++
+				t.Errorf("%s (%s) failed:\n  %s", scenario.Name, scenario.Level, strings.Join(verdict.Failures, "\n  "))
+			}
+		})
 	}
 	t.Logf("%d scenarios, %d passed, %d failed, in %.1f s", len(listed.Scenarios),
 		len(listed.Scenarios)-failed, failed, time.Since(started).Seconds())
