@@ -39,8 +39,8 @@ function describe(error) {
   return { kind, status, code, problems, message: String(error.message) };
 }
 
-async function main() {
-  const action = JSON.parse(fs.readFileSync(0, 'utf8')); // not JSON: node exits 1, saying why
+/** The outcome of one action: one result per call, in order. */
+async function perform(action) {
   const run = operations(action);
   const results = [];
   for (const { operation, input = {} } of action.calls || []) {
@@ -53,7 +53,14 @@ async function main() {
       results.push({ ok: false, error: describe(error) });
     }
   }
-  process.stdout.write(JSON.stringify({ results }) + '\n');
+  return { results };
 }
 
-main();
+async function main() {
+  const action = JSON.parse(fs.readFileSync(0, 'utf8')); // not JSON: node exits 1, saying why
+  process.stdout.write(JSON.stringify(await perform(action)) + '\n');
+}
+
+if (require.main === module) main();
+
+module.exports = { operations, describe, perform };

@@ -1,0 +1,3 @@
+module picsellia.example/client
+
+go 1.19
