@@ -28,6 +28,7 @@ PACKAGE = "picsellia_opc"
 CONFIG = """content_type_overrides:
   image/png: application/octet-stream
   image/jpeg: application/octet-stream
+  application/xml: application/octet-stream
 """
 
 
