@@ -94,6 +94,9 @@ class AdminClient:
     def set_strict(self, strict: bool | None) -> dict:
         return self.call("adminStrict", {"strict": strict})
 
+    def faults(self) -> dict:
+        return self.call("adminFaults")
+
     def add_fault(self, fault: dict) -> dict:
         return self.call("adminAddFault", fault)
 

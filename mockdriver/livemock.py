@@ -87,5 +87,9 @@ class LiveMock:
         """Arm a fault: status, times, delay_ms, retry_after, method (admin-fault-request)."""
         return self.admin.add_fault({"route": route, **fault})
 
+    def faults(self) -> list[dict]:
+        """The armed faults, with the calls each has left (admin-faults-response)."""
+        return self.admin.faults()["faults"]
+
     def clear_faults(self) -> dict:
         return self.admin.clear_faults()

@@ -132,6 +132,11 @@ def strict(ctx: Context, incoming: Incoming) -> Answer:
     return Answer({"strict": body["strict"]})
 
 
+def list_faults(ctx: Context, incoming: Incoming) -> Answer:
+    """admin-faults-response.json: the faults armed and not yet spent."""
+    return Answer(armed_faults(ctx))
+
+
 def add_fault(ctx: Context, incoming: Incoming) -> Answer:
     """admin-fault-request.json -> 201 admin-faults-response.json."""
     body = read_json(incoming)
@@ -163,6 +168,7 @@ add_views(
         "openapiDocument": openapi_file,
         "adminClock": clock,
         "adminStrict": strict,
+        "adminFaults": list_faults,
         "adminAddFault": add_fault,
         "adminClearFaults": clear_faults,
         **certification.VIEWS,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import logging
 import os
 import signal
 import socket
@@ -28,6 +29,10 @@ REUSE_PORT = sys.platform.startswith("linux") and hasattr(socket, "SO_REUSEPORT"
 BACKLOG = 1024  # connections the system queues before a worker accepts them
 CONFIG_ENV = "PICSELLIA_MOCK_CONFIG"  # the config file when --config is not given
 HOSTS_ENV = "PICSELLIA_MOCK_ALLOWED_HOSTS"  # comma-separated names added to allowed_hosts
+# waitress warns "Task queue depth is N" whenever requests wait for a free thread: routine
+# under a page that polls beside a client, so shown only with --verbose.
+QUEUE_LOGGER = "waitress.queue"
+MEMORY_DB = ":memory:"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -55,10 +60,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="a Host name the admin API answers besides loopback ones (repeatable; also "
         f"${HOSTS_ENV}, comma-separated): a remote Docker host's name, for instance",
     )
+    parser.add_argument(
+        "--verbose", action="store_true", help="show waitress's task queue warnings"
+    )
 
 
 def build_config(args: argparse.Namespace) -> Config:
     config = load_config_file(args.config) if args.config else Config()
+    if args.db == MEMORY_DB:
+        raise ConfigError(
+            f"--db {MEMORY_DB} is not supported: the workers and the journal share one SQLite "
+            "file; give a file name"
+        )
     config.db_path = os.path.abspath(args.db)
     config.strict = args.strict
     config.seed = args.seed
@@ -139,6 +152,7 @@ def run(args: argparse.Namespace) -> int:
         if not 0 <= args.port <= 65535:
             raise ConfigError(f"--port must be between 0 and 65535, got {args.port}")
         config = build_config(args)
+        logging.getLogger(QUEUE_LOGGER).setLevel(logging.NOTSET if args.verbose else logging.ERROR)
         app = create_app(config)
     except (ConfigError, DatabaseError) as exc:
         return _fail(str(exc))

@@ -124,3 +124,9 @@ def count_becomes(page, selector: str, count: int, timeout: float = 10.0) -> Non
             found = page.locator(selector).count()
             pytest.fail(f"{selector!r} matched {found} elements, not {count}, after {timeout} s")
         time.sleep(0.05)
+
+
+def open_page(page, mock, path: str, predictions: int | None = None):
+    page.goto(mock.base_url + path)
+    if predictions is not None:
+        page.wait_for_selector(f"body[data-predictions='{predictions}']", timeout=10_000)

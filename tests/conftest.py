@@ -67,3 +67,44 @@ def login(client, ids):
         return {"Authorization": "Bearer " + response.json["jwt"]}
 
     return login_
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium for the browser tests (tests/browser.py; skipped without Playwright)."""
+    from .browser import launch, sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def screenshots(tmp_path_factory):
+    folder = tmp_path_factory.getbasetemp() / "screenshots"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+@pytest.fixture
+def page(browser, picsellia_mock):
+    """A fresh page; a script error, or a request leaving the mock, fails the test."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    errors: list[str] = []
+    elsewhere: list[str] = []
+
+    def only_the_mock(route):
+        if route.request.url.startswith(picsellia_mock.base_url + "/"):
+            route.continue_()
+        else:
+            elsewhere.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_the_mock)
+    tab = context.new_page()
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    yield tab
+    context.close()
+    assert errors == []
+    assert elsewhere == []

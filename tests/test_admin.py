@@ -124,7 +124,6 @@ def test_retry_after_goes_only_with_429_and_503(client, status):
     response = client.post("/__admin/faults", json=fault)
     error = assert_error(response, 422, "invalid_value", "/status")
     assert "429 or 503" in error["message"]
-    assert client.get("/__admin/faults").status_code == 405
     assert client.delete("/__admin/faults").json["faults"] == []
 
 
@@ -153,6 +152,32 @@ def test_faults_are_listed_and_cleared(client):
         ("/api/auth/login", 1),
     ]
     assert client.delete("/__admin/faults").json == {"faults": []}
+
+
+def test_get_lists_the_armed_faults_until_they_are_spent(client, ids):
+    assert client.get("/__admin/faults").json == {"faults": []}
+    client.post("/__admin/faults", json={"route": "/api/login", "status": 500, "times": 2})
+    listed = client.get("/__admin/faults")
+    assert listed.status_code == 200
+    assert_conforms("admin-faults-response", listed.json)
+    assert [(f["route"], f["status"], f["remaining"]) for f in listed.json["faults"]] == [
+        ("/api/login", 500, 2)
+    ]
+    body = {"api_token": "demo-api-token", "deployment_id": ids["MASK"]}
+    client.post("/api/login", json=body)
+    assert [f["remaining"] for f in client.get("/__admin/faults").json["faults"]] == [1]
+    client.post("/api/login", json=body)
+    assert client.get("/__admin/faults").json == {"faults": []}
+
+
+def test_the_driver_lists_the_armed_faults(picsellia_mock):
+    assert picsellia_mock.faults() == []
+    picsellia_mock.add_fault("/api/auth/login", status=503, retry_after=2)
+    assert [(f["route"], f["retry_after"]) for f in picsellia_mock.faults()] == [
+        ("/api/auth/login", 2)
+    ]
+    picsellia_mock.clear_faults()
+    assert picsellia_mock.faults() == []
 
 
 @pytest.mark.parametrize(

@@ -31,6 +31,7 @@ ROUTES = {
     ("post", "/__admin/reset"),
     ("post", "/__admin/clock"),
     ("post", "/__admin/strict"),
+    ("get", "/__admin/faults"),
     ("post", "/__admin/faults"),
     ("delete", "/__admin/faults"),
     ("get", "/__admin/conformance/scenarios"),

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import signal
 import socket
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -104,3 +106,43 @@ def test_new_connections_are_answered_after_the_first_worker_dies(tmp_path):
     finally:
         process.terminate()
         process.communicate(timeout=10)
+
+
+def queue_warnings(tmp_path, *options: str) -> str:
+    """The stderr of a mock kept busy: 12 logins at once, each held 300 ms by a fault, on
+    waitress's 4 threads, so that requests wait in its task queue."""
+    command = [sys.executable, "-m", "mockserver", "--port", "0", "--db", str(tmp_path / "db")]
+    process = subprocess.Popen(
+        [*command, *options], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        url = process.stdout.readline().strip()
+        fault = {"route": "/api/login", "delay_ms": 300, "times": 12}
+        assert requests.post(url + "/__admin/faults", json=fault, timeout=10).status_code == 201
+        with ThreadPoolExecutor(12) as pool:
+            login = lambda _: requests.post(url + "/api/login", json={}, timeout=10)  # noqa: E731
+            assert all(answer.status_code < 500 for answer in pool.map(login, range(12)))
+    finally:
+        process.terminate()
+    return process.communicate(timeout=10)[1]
+
+
+def test_waitress_queue_warnings_are_shown_only_with_verbose(tmp_path):
+    assert "Task queue depth is" in queue_warnings(tmp_path, "--verbose")
+    assert "Task queue depth is" not in queue_warnings(tmp_path)
+
+
+def test_an_in_memory_database_is_refused_in_one_line(tmp_path):
+    done = start_up(tmp_path, "--db", ":memory:")
+    assert_one_line(done, "--db :memory: is not supported", "give a file name")
+    assert not (tmp_path / ":memory:").exists()
+
+
+def test_the_readme_synopsis_shows_every_serve_option():
+    parser = argparse.ArgumentParser(add_help=False)
+    serve_module.add_arguments(parser)
+    options = {o for action in parser._actions for o in action.option_strings}
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    synopsis = readme.split("## Serve", 1)[1].split("`picsellia-mock serve ", 1)[1].split("`")[0]
+    assert {o for o in options if o not in synopsis} == set()
+    assert "`.venv/bin/picsellia-mock serve`" in readme.split("## Serve", 1)[1]

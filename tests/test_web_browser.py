@@ -15,54 +15,10 @@ import requests
 
 from picsellia_contract.openapi import bundled_openapi
 
-from .browser import READ_SHAPES, count_becomes, launch, monitor, shape_of, sync_playwright
+from .browser import READ_SHAPES, count_becomes, monitor, open_page, shape_of
 from .web_cases import CASES
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="session")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="session")
-def screenshots(tmp_path_factory):
-    folder = tmp_path_factory.getbasetemp() / "screenshots"
-    folder.mkdir(exist_ok=True)
-    return folder
-
-
-@pytest.fixture
-def page(browser, picsellia_mock):
-    """A fresh page; a script error, or a request leaving the mock, fails the test."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    errors: list[str] = []
-    elsewhere: list[str] = []
-
-    def only_the_mock(route):
-        if route.request.url.startswith(picsellia_mock.base_url + "/"):
-            route.continue_()
-        else:
-            elsewhere.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", only_the_mock)
-    tab = context.new_page()
-    tab.on("pageerror", lambda error: errors.append(str(error)))
-    yield tab
-    context.close()
-    assert errors == []
-    assert elsewhere == []
-
-
-def open_page(page, mock, path: str, predictions: int | None = None):
-    page.goto(mock.base_url + path)
-    if predictions is not None:
-        page.wait_for_selector(f"body[data-predictions='{predictions}']", timeout=10_000)
 
 
 def drawn(page, scope: str = "") -> list[tuple]:

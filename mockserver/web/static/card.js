@@ -1,6 +1,6 @@
 // One stored prediction as a card: its image (or a blank canvas of its size for a cloud image),
 // its instances drawn over it, its warnings on the shapes they concern, the body as received.
-import { drawGeometry, drawLabels, geometriesFor } from "./draw.js";
+import { drawGeometry, drawLabels, geometriesFor, placeLabels } from "./draw.js";
 import { clock, day, el, pointerTokens, pretty, svg } from "./dom.js";
 
 const RAW = "raw_predictions";
@@ -40,10 +40,18 @@ export function predictionCard(record, { geometry, deployment }) {
     layer.querySelector("[data-kind=keypoint]") ? visibilityLegend() : null);
   const problems = markProblems(card, record.problems || []);
   if (problems) card.append(problems);
+  placeLabels(layer, width, height, unit); // once the warning signs are in the labels
   card.append(el("details", { class: "raw" }, el("summary", {}, "Body as received"),
     el("pre", {}, pretty(record.body)),
     record.shadow ? el("pre", {}, `shadow: ${pretty(record.shadow)}`) : null));
   return card;
+}
+
+// Places a card's labels again, measured now that the card is in the document.
+export function placeCardLabels(card) {
+  const overlay = card.querySelector("svg.overlay");
+  const [width, height] = [Number(overlay.dataset.width), Number(overlay.dataset.height)];
+  placeLabels(overlay.querySelector("g.shapes"), width, height, Math.max(width, height) / 100);
 }
 
 function header(record, deployment) {

@@ -134,12 +134,59 @@ function opaqueBadge(instance, who, attrs) {
     el("b", {}, who.label), el("code", {}, short));
 }
 
-// The label of an instance, above its anchor point (inside when there is no room above).
+// The label of an instance, anchored at a point of its shape; placed by placeLabels.
 function tag([x, y], text, unit) {
-  const size = unit * 3.2;
-  const above = y - size * 0.35;
-  const at = { x, y: above > size ? above : y + size, "font-size": size };
+  const at = { x, y, "data-anchor": `${x} ${y}`, "font-size": unit * 3.2,
+    "stroke-width": unit * 0.6 };
   return svg("text", { class: "tag", ...at }, text);
+}
+
+// Places the labels of one drawing so that no two overlap: each goes above its anchor if
+// there is room, else just inside, else is nudged down then up a line at a time until its box
+// (letters and outline) meets no box placed before it, kept within the image where it can be.
+// Each label's box, in the image's coordinates, is kept as data-box="x y width height". Run
+// once the text is final (a warning adds a sign in front) and, to measure rather than
+// estimate the text, again once the drawing is in the document.
+export function placeLabels(layer, width, height, unit) {
+  const placed = [];
+  const size = unit * 3.2;
+  const halo = unit * 0.3; // half the outline's width (the label's stroke-width)
+  for (const label of layer.querySelectorAll("text.tag")) {
+    const [x, y] = label.dataset.anchor.split(" ").map(Number);
+    const wide = textWidth(label, size) + 2 * halo;
+    const left = Math.max(Math.min(x, width - wide + halo), halo);
+    const box = (baseline) => ({ x: left - halo, y: baseline - size - halo, width: wide,
+      height: size * 1.3 + 2 * halo });
+    const free = (baseline) => placed.every((p) => apart(p, box(baseline)));
+    const above = y - size * 0.35;
+    const tries = [above, y + size];
+    for (let step = 1; step <= 80; step += 1) {
+      tries.push(y + size * (1 + 1.3 * step), above - size * 1.3 * step);
+    }
+    const within = (b) => b - size - halo >= 0 && b + size * 0.3 + halo <= height;
+    const baseline = tries.find((b) => within(b) && free(b)) ?? tries.find(free) ?? above;
+    const chosen = box(baseline);
+    label.setAttribute("x", left);
+    label.setAttribute("y", baseline);
+    label.dataset.box = [chosen.x, chosen.y, chosen.width, chosen.height].map(round).join(" ");
+    placed.push(chosen);
+  }
+}
+
+const round = (v) => Math.round(v * 100) / 100;
+
+function apart(a, b) {
+  return a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y;
+}
+
+// The drawn width of a label: measured when the browser has laid it out, else a generous
+// estimate (bold sans-serif letters average under 0.7 of the font size; a sign is wider).
+function textWidth(label, size) {
+  if (label.isConnected && label.getComputedTextLength) {
+    const measured = label.getComputedTextLength();
+    if (measured > 0) return measured;
+  }
+  return [...label.textContent].reduce((sum, ch) => sum + (ch.codePointAt(0) > 0x2000 ? 1.1 : 0.7), 0) * size;
 }
 
 // Classification: one badge per class, named from the deployment's labels.

@@ -31,12 +31,13 @@ function entryRow(entry, names, open) {
         clock(entry.time)),
       el("span", { class: `method m-${entry.method.toLowerCase()}` }, entry.method),
       // the route template reads better than a path full of ids; the path is in the details
-      el("span", { class: "path", title: entry.path },
+      el("span", { class: "path", title: entry.route ? `${entry.route}\n${entry.path}` : entry.path },
         entry.route || entry.path,
         entry.route ? null : el("span", { class: "chip bad" }, "no route")),
       el("span", { class: `status ${family}` }, entry.status),
       el("span", { class: "service" }, entry.service || "—"),
-      el("span", { class: "deployment", title: entry.deployment_id || "" }, deployment),
+      el("span", { class: "deployment", title: deployment === entry.deployment_id ? deployment
+        : `${deployment}\n${entry.deployment_id}` }, deployment),
       el("span", { class: "duration" }, `${entry.duration_ms.toFixed(1)} ms`),
       el("span", { class: "codes" }, entry.codes.map((code) => {
         const severe = entry.problems.some((p) => p.code === code && p.severity === "error");

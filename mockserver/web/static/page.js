@@ -1,7 +1,7 @@
 // The page: reads what the server embedded (deployments, the contract's geometry table), then
 // polls the journal and the stored predictions and redraws what changed. Every request stays on
 // this origin; state-changing calls send Content-Type: application/json.
-import { predictionCard } from "./card.js";
+import { placeCardLabels, predictionCard } from "./card.js";
 import { copyText } from "./dom.js";
 import { renderJournal, statusMatches } from "./journal.js";
 
@@ -101,6 +101,7 @@ function showGallery(records, f, total) {
       deployment: deployments[record.deployment_id],
     }));
   $("#gallery").replaceChildren(...cards);
+  cards.forEach(placeCardLabels);
   document.body.dataset.predictions = records.length; // tests wait for this
 }
 
