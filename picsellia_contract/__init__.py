@@ -11,7 +11,15 @@ payload with the contract alone.
 from importlib.metadata import PackageNotFoundError, version
 
 from .problems import ERROR, WARNING, Problem
-from .registry import error_catalogue, load_schema, message_names, registry, validator_for
+from .registry import (
+    error_catalogue,
+    load_schema,
+    message_names,
+    registry,
+    retry_after_statuses,
+    status_titles,
+    validator_for,
+)
 from .validate import DEPLOYMENT_TYPES, Checked, check_message, is_valid, validate
 
 try:
@@ -32,6 +40,8 @@ __all__ = [
     "load_schema",
     "message_names",
     "registry",
+    "retry_after_statuses",
+    "status_titles",
     "validate",
     "validator_for",
 ]
