@@ -13,6 +13,7 @@ from importlib.metadata import PackageNotFoundError, version
 from .problems import ERROR, WARNING, Problem
 from .registry import (
     error_catalogue,
+    field_defaults,
     load_schema,
     message_names,
     registry,
@@ -36,6 +37,7 @@ __all__ = [
     "__version__",
     "check_message",
     "error_catalogue",
+    "field_defaults",
     "is_valid",
     "load_schema",
     "message_names",

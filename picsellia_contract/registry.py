@@ -134,6 +134,12 @@ def _inline_references(file_name: str) -> dict[str, Any]:
     return {**inline(schema, resolver), "$id": schema["$id"], "$schema": schema["$schema"]}
 
 
+def field_defaults(name_or_id: str) -> dict[str, Any]:
+    """The ``default`` of each top-level property of a message that declares one."""
+    properties = inlined_schema(name_or_id).get("properties", {})
+    return {key: spec["default"] for key, spec in properties.items() if "default" in spec}
+
+
 @functools.cache
 def _error_codes() -> dict[str, Any]:
     return json.loads((schema_dir() / "error-codes.json").read_text(encoding="utf-8"))
