@@ -13,6 +13,7 @@ from typing import Any
 from flask import Request
 
 from picsellia_contract import Problem, load_schema, retry_after_statuses
+from picsellia_contract.registry import item_keys
 from picsellia_contract.routes import operations
 
 from .context import Context
@@ -66,6 +67,7 @@ def arm(ctx: Context, body: dict[str, Any]) -> None:
         raise contract_error([Problem("invalid_value", "/status", message)])
     template, target = resolve_route(body["route"])
     fault = {**fault_defaults(), **body, "route": template, "target": target}
+    fault["remaining"] = fault.pop("times")  # the request's count, counted down as listed
     ctx.store.add_fault(fault)
 
 
@@ -101,17 +103,11 @@ def apply_fault(ctx: Context, request: Request) -> bool:
     return True
 
 
+def fault_keys() -> tuple[str, ...]:
+    """The keys of an armed fault: admin-faults-response.json's, in its order."""
+    return item_keys("admin-faults-response", "faults")
+
+
 def as_listed(row) -> dict[str, Any]:
-    """An armed fault for the admin API (admin-faults-response.json)."""
-    keys = (
-        "id",
-        "route",
-        "method",
-        "status",
-        "remaining",
-        "delay_ms",
-        "retry_after",
-        "advance_clock_seconds",
-        "target",
-    )
-    return {key: row[key] for key in keys}
+    """An armed fault for the admin API (admin-faults-response.json): the row's columns."""
+    return {key: row[key] for key in fault_keys()}

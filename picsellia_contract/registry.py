@@ -141,6 +141,12 @@ def field_defaults(name_or_id: str) -> dict[str, Any]:
 
 
 @functools.cache
+def item_keys(name_or_id: str, field: str) -> tuple[str, ...]:
+    """The property names, in the schema's order, of the items of a message's array ``field``."""
+    return tuple(inlined_schema(name_or_id)["properties"][field]["items"]["properties"])
+
+
+@functools.cache
 def _error_codes() -> dict[str, Any]:
     return json.loads((schema_dir() / "error-codes.json").read_text(encoding="utf-8"))
 
