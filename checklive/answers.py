@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from picsellia_contract.openapi import openapi_document
-from picsellia_contract.registry import BASE_URI, load_schema
+from picsellia_contract.registry import BASE_URI, load_schema, retry_after_statuses
 from picsellia_contract.validate import validate
 
 # What a problem code of ``validate`` means when the message is an answer from the service.
@@ -32,7 +32,6 @@ KINDS = {
     "wrong_type": "another type",
 }
 OTHER_KIND = "another value"
-RETRY_STATUSES = (429, 503)
 UNWANTED_HEADERS = {
     "set-cookie": "the contract keeps no state in cookies; a client that drops them may fail",
     "deprecation": "the service says this route is deprecated",
@@ -142,8 +141,9 @@ def header_differences(
         message = f"the contract sends it only with a 401, not with a {status}"
         found.append(Difference("extra header", "header WWW-Authenticate", message))
     retry_after = headers.get("retry-after")
-    if retry_after is not None and status not in RETRY_STATUSES:
-        message = f"the contract sends it only with 429 and 503, not with a {status}"
+    if retry_after is not None and status not in retry_after_statuses():
+        allowed = " and ".join(str(s) for s in sorted(retry_after_statuses()))
+        message = f"the contract sends it only with {allowed}, not with a {status}"
         found.append(Difference("extra header", "header Retry-After", message))
     elif retry_after is not None and not retry_after.strip().isdigit():
         message = f"the contract sends whole seconds; the service sent {retry_after!r}"

@@ -68,9 +68,7 @@ def _run(args, argv: list[str], url: str) -> int:
         if not names:
             return _usage(f"no scenario matches {' or '.join(args.only or [])}")
         admin.reset()  # the report then holds this run's verdicts only
-        with tempfile.TemporaryDirectory(prefix="picsellia-conformance-files-") as files:
-            for name in names:
-                run_scenario(admin, name, argv, args.adapter_timeout, Path(files))
+        errors = run_each(admin, names, argv, args.adapter_timeout, url)
         report = admin.call("adminConformanceReport")
         junit = admin.call("adminConformanceJunit") if args.junit else None
     except AdminError as exc:
@@ -82,7 +80,28 @@ def _run(args, argv: list[str], url: str) -> int:
         Path(args.junit).write_bytes(junit)
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    for error in errors:
+        _usage(error)
+    if errors:
+        return 2
     return 0 if report["failed"] == 0 else 1
+
+
+def run_each(admin: AdminClient, names: list[str], argv: list[str], limit: float, url: str):
+    """Run the scenarios in turn; the errors that kept one from running. A broken scenario
+    is skipped and the others run; a mock that cannot be used stops the run. Either way the
+    verdicts already given stay in the mock's report, which the caller then reads."""
+    errors = []
+    with tempfile.TemporaryDirectory(prefix="picsellia-conformance-files-") as files:
+        for name in names:
+            try:
+                run_scenario(admin, name, argv, limit, Path(files))
+            except AdminError as exc:
+                if exc.code != "scenario_broken":
+                    errors.append(f"cannot use the mock at {url}: {exc}")
+                    break
+                errors.append(f"a scenario is broken: {exc}")
+    return errors
 
 
 def _chosen(name: str, globs: list[str] | None) -> bool:
@@ -91,7 +110,7 @@ def _chosen(name: str, globs: list[str] | None) -> bool:
 
 def print_table(report: dict, seconds: float) -> None:
     verdicts = report["scenarios"]
-    width = max(len(v["name"]) for v in verdicts)
+    width = max((len(v["name"]) for v in verdicts), default=0)
     for level in LEVELS:
         chosen = [v for v in verdicts if v["level"] == level]
         if not chosen:

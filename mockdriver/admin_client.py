@@ -19,7 +19,12 @@ TIMEOUT = 30
 
 
 class AdminError(Exception):
-    """The mock answered an admin call with an error status (or not at all)."""
+    """The mock answered an admin call with an error status (or not at all); ``code`` is the
+    answer's catalogued code when it had one."""
+
+    def __init__(self, message: str, code: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 class AdminClient:
@@ -51,7 +56,8 @@ class AdminClient:
         except requests.RequestException as exc:
             raise AdminError(f"{found} at {self.base_url}: {exc}") from None
         if response.status_code >= 400:
-            raise AdminError(f"{found} answered {response.status_code}: {_message(response)}")
+            message = f"{found} answered {response.status_code}: {_message(response)}"
+            raise AdminError(message, _code(response))
         if response.headers.get("Content-Type", "").split(";")[0].endswith("json"):
             return response.json()
         return response.content
@@ -112,6 +118,16 @@ class AdminClient:
         if response.status_code != 200:
             raise AdminError(f"login to {service} answered {response.status_code}")
         return response.json()["jwt"]
+
+
+def _code(response: requests.Response) -> str | None:
+    """The code of a problem+json answer (the last segment of its ``type``), or None."""
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    kind = body.get("type") if isinstance(body, dict) else None
+    return kind.rsplit("/", 1)[-1] if isinstance(kind, str) else None
 
 
 def _message(response: requests.Response) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from picsellia_contract import check_message, load_schema, message_names
+from picsellia_contract import check_message, field_defaults, message_names
 from picsellia_contract.cli import verdict
 from picsellia_contract.images import sniff_content_type
 from picsellia_contract.openapi import bundle_path
@@ -57,8 +57,7 @@ def journal(ctx: Context, incoming: Incoming) -> Answer:
     """admin-journal-query.json -> admin-journal-response.json."""
     query = parse_pairs(incoming.args, "admin-journal-query")
     ctx.check("admin-journal-query", query)
-    defaults = load_schema("admin-journal-query")["properties"]
-    query = {"order": defaults["order"]["default"], "limit": defaults["limit"]["default"], **query}
+    query = {**field_defaults("admin-journal-query"), **query}
     entries = [as_entry(row) for row in ctx.store.journal(query)]
     return Answer({"count": len(entries), "entries": entries})
 
@@ -99,7 +98,7 @@ def validate(ctx: Context, incoming: Incoming, message: str) -> Answer:
         message,
         instance,
         deployment_type=query.get("deployment_type"),
-        strict=query.get("strict") == "true",
+        strict={**field_defaults("admin-validate-query"), **query}["strict"] == "true",
         now=ctx.now,
     )
     return Answer(verdict(checked.problems))

@@ -1,11 +1,13 @@
 """Server configuration: defaults, the TOML config file, and the built-in demo deployments.
 
-A bad config file stops the server with one ``ConfigError`` naming the file, the key and the
-problem.
+The file is described and checked by schemas/mock-config.json (its defaults are the defaults
+here); a bad one stops the server with one ``ConfigError`` line naming the file, the JSON Pointer
+of the first error and the problem. Rules across entries (ids) are checked here.
 """
 
 from __future__ import annotations
 
+import json
 import sys
 import uuid
 from dataclasses import dataclass, field
@@ -17,21 +19,12 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-from picsellia_contract import DEPLOYMENT_TYPES
+from picsellia_contract import ERROR, Problem, field_defaults, load_schema, validate
 from picsellia_contract.checks import monitorable_types
 
 DEMO_API_TOKEN = "demo-api-token"
 DEMO_LABELS = ["car", "truck", "bus", "person", "bicycle"]
-TOP_LEVEL_KEYS = {
-    "jwt_lifetime_seconds",
-    "max_body_bytes",
-    "reject_duplicates",
-    "demo_deployments",
-    "admin_token",
-    "allowed_hosts",
-    "deployments",
-}
-DEPLOYMENT_KEYS = {"id", "name", "type", "labels", "api_tokens"}
+CONFIG_SCHEMA = "mock-config"  # schemas/mock-config.json: every key of the file
 
 
 class ConfigError(Exception):
@@ -56,9 +49,9 @@ class Config:
     """Everything ``create_app`` needs; every field has a safe default."""
 
     deployments: dict[str, Deployment] = field(default_factory=lambda: demo_deployments())
-    jwt_lifetime_seconds: int = 3600
-    max_body_bytes: int = 32 * 1024 * 1024
-    reject_duplicates: bool = True
+    jwt_lifetime_seconds: int = field(default_factory=lambda: _defaults()["jwt_lifetime_seconds"])
+    max_body_bytes: int = field(default_factory=lambda: _defaults()["max_body_bytes"])
+    reject_duplicates: bool = field(default_factory=lambda: _defaults()["reject_duplicates"])
     db_path: str | None = None
     strict: bool = False
     seed: int = 0
@@ -86,8 +79,34 @@ def demo_deployments() -> dict[str, Deployment]:
 
 
 def load_config_file(path: str | Path, base: Config | None = None) -> Config:
-    """Read a TOML config file over ``base`` (defaults when None)."""
+    """Read a TOML config file over ``base`` (defaults when None), checked by mock-config.json."""
     config = base or Config()
+    where = str(path)
+    data = _read(path)
+    errors = [p for p in validate(CONFIG_SCHEMA, data) if p.severity == ERROR]
+    if errors:
+        first = errors[0]
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise ConfigError(f"{where}: {first.pointer or '/'}: {_wording(first)}{more}")
+    for key in ("jwt_lifetime_seconds", "max_body_bytes", "reject_duplicates", "admin_token"):
+        if key in data:
+            setattr(config, key, data[key])
+    if "allowed_hosts" in data:
+        config.allowed_hosts = tuple(data["allowed_hosts"])
+    if "deployments" in data:
+        configured = _deployments(data["deployments"], where)
+        if {**_defaults(), **data}["demo_deployments"]:
+            for index, ident in enumerate(configured):
+                if ident in config.deployments:
+                    message = f"repeats the id of a demo deployment: {ident!r}"
+                    raise ConfigError(f"{where}: /deployments/{index}/id: {message}")
+            configured = {**config.deployments, **configured}
+        config.deployments = configured
+    return config
+
+
+def _read(path: str | Path) -> dict[str, Any]:
+    """The file's TOML as JSON values (dates become their text: the schema wants none)."""
     try:
         with open(path, "rb") as handle:
             data = tomllib.load(handle)
@@ -97,76 +116,31 @@ def load_config_file(path: str | Path, base: Config | None = None) -> Config:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: not UTF-8 text (a TOML file is UTF-8)") from None
-    where = str(path)
-    for key in sorted(set(data) - TOP_LEVEL_KEYS):
-        raise ConfigError(f"{where}: unknown key '{key}'; known: {sorted(TOP_LEVEL_KEYS)}")
-    for key in ("jwt_lifetime_seconds", "max_body_bytes"):
-        if key in data:
-            setattr(config, key, _positive_int(data[key], where, key))
-    if "reject_duplicates" in data:
-        if not isinstance(data["reject_duplicates"], bool):
-            raise ConfigError(f"{where}: key 'reject_duplicates' must be true or false")
-        config.reject_duplicates = data["reject_duplicates"]
-    if "admin_token" in data:
-        token = data["admin_token"]
-        if not isinstance(token, str) or len(token) < 8:
-            raise ConfigError(
-                f"{where}: key 'admin_token' must be a string of 8 characters or more"
-            )
-        config.admin_token = token
-    if "allowed_hosts" in data:
-        config.allowed_hosts = _strings(data["allowed_hosts"], where, "allowed_hosts", True)
-    keep_demo = data.get("demo_deployments", False)
-    if not isinstance(keep_demo, bool):
-        raise ConfigError(f"{where}: key 'demo_deployments' must be true or false")
-    if "deployments" in data:
-        configured = _deployments(data["deployments"], where)
-        if keep_demo:
-            for ident in sorted(set(configured) & set(config.deployments)):
-                raise ConfigError(f"{where}: deployment {ident!r} repeats a demo deployment's id")
-            configured = {**config.deployments, **configured}
-        config.deployments = configured
-    return config
+    return json.loads(json.dumps(data, default=str))
 
 
-def _positive_int(value: Any, where: str, key: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ConfigError(f"{where}: key '{key}' must be a positive integer, got {value!r}")
-    return value
+def _wording(problem: Problem) -> str:
+    """A problem's message, the known keys added to an unknown one's."""
+    if problem.code != "unknown_property":
+        return problem.message
+    schema = load_schema(CONFIG_SCHEMA)
+    parent = problem.pointer.rsplit("/", 1)[0]
+    known = schema["properties"] if not parent else schema["$defs"]["deployment"]["properties"]
+    return f"unknown key; known: {', '.join(sorted(known))}"
 
 
-def _deployments(entries: Any, where: str) -> dict[str, Deployment]:
-    if not isinstance(entries, list) or not entries:
-        raise ConfigError(f"{where}: key 'deployments' must be one or more [[deployments]] tables")
+def _defaults() -> dict[str, Any]:
+    return field_defaults(CONFIG_SCHEMA)
+
+
+def _deployments(entries: list[dict], where: str) -> dict[str, Deployment]:
+    """The configured deployments (already valid against the schema), ids checked distinct."""
     found: dict[str, Deployment] = {}
     for index, entry in enumerate(entries):
-        at = f"{where}: deployments[{index}]"
-        if not isinstance(entry, dict):
-            raise ConfigError(f"{at}: must be a table")
-        for key in sorted(set(entry) - DEPLOYMENT_KEYS):
-            raise ConfigError(f"{at}: unknown key '{key}'; known: {sorted(DEPLOYMENT_KEYS)}")
-        for key in ("id", "type", "api_tokens"):
-            if key not in entry:
-                raise ConfigError(f"{at}: key '{key}' is required")
-        ident, type_ = entry["id"], entry["type"]
-        if not isinstance(ident, str) or not ident or "/" in ident:
-            raise ConfigError(f"{at}: key 'id' must be a non-empty string without '/'")
+        ident = entry["id"]
         if ident in found:
-            raise ConfigError(f"{at}: key 'id' repeats deployment {ident!r}")
-        if type_ not in DEPLOYMENT_TYPES:
-            raise ConfigError(f"{at}: key 'type' must be one of {list(DEPLOYMENT_TYPES)}")
+            raise ConfigError(f"{where}: /deployments/{index}/id: repeats deployment {ident!r}")
         name = entry.get("name", ident)
-        if not isinstance(name, str):
-            raise ConfigError(f"{at}: key 'name' must be a string")
-        labels = _strings(entry.get("labels", []), at, "labels", allow_empty=True)
-        tokens = _strings(entry["api_tokens"], at, "api_tokens", allow_empty=False)
-        found[ident] = Deployment(ident, type_, name, labels, tokens)
+        labels = tuple(entry.get("labels", ()))
+        found[ident] = Deployment(ident, entry["type"], name, labels, tuple(entry["api_tokens"]))
     return found
-
-
-def _strings(value: Any, at: str, key: str, allow_empty: bool) -> tuple[str, ...]:
-    ok = isinstance(value, list) and all(isinstance(v, str) and v for v in value)
-    if not ok or (not value and not allow_empty):
-        need = "a list of non-empty strings" + ("" if allow_empty else ", at least one")
-        raise ConfigError(f"{at}: key '{key}' must be {need}")
-    return tuple(value)

@@ -10,25 +10,11 @@ from collections.abc import Sequence
 
 from flask import Response
 
-from picsellia_contract import Problem, error_catalogue
+from picsellia_contract import Problem, error_catalogue, status_titles
 
 from .jsontext import dumps
 
 PROBLEM_TYPE_BASE = "https://picsellia-mock.invalid/problems/"
-TITLES = {
-    400: "The body cannot be read",
-    401: "Not authenticated",
-    403: "Not allowed",
-    404: "Not found",
-    405: "Method not allowed",
-    409: "Already processed",
-    413: "Body too large",
-    415: "Send JSON",
-    422: "The request breaks the contract",
-    429: "Too many requests",
-    500: "Server error",
-    503: "Service unavailable",
-}
 
 
 class ApiError(Exception):
@@ -56,7 +42,7 @@ class ApiError(Exception):
     def body(self) -> dict:
         return {
             "type": PROBLEM_TYPE_BASE + self.code,
-            "title": TITLES.get(self.status, "Error"),
+            "title": status_titles().get(self.status, "Error"),
             "status": self.status,
             "detail": self.message,
             "message": self.message,

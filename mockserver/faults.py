@@ -12,7 +12,8 @@ from typing import Any
 
 from flask import Request
 
-from picsellia_contract import Problem, load_schema
+from picsellia_contract import Problem, load_schema, retry_after_statuses
+from picsellia_contract.registry import item_keys
 from picsellia_contract.routes import operations
 
 from .context import Context
@@ -56,18 +57,17 @@ def _target(template: str, route: str) -> str | None:
     return target
 
 
-# The statuses whose answers carry Retry-After (RFC 9110: 503, and 429 of RFC 6585), as the
-# fault schema's description says; a rule across two fields, checked here.
-RETRY_AFTER_STATUSES = (429, 503)
-
-
 def arm(ctx: Context, body: dict[str, Any]) -> None:
     """Store a validated fault request, defaults filled in from the schema."""
-    if body.get("retry_after") is not None and body.get("status") not in RETRY_AFTER_STATUSES:
-        message = f"retry_after goes only with status 429 or 503, not {body.get('status')}"
+    # A rule across two fields; the statuses are error-codes.json#/statuses' retry_after ones.
+    allowed = retry_after_statuses()
+    if body.get("retry_after") is not None and body.get("status") not in allowed:
+        listed = " or ".join(str(s) for s in sorted(allowed))
+        message = f"retry_after goes only with status {listed}, not {body.get('status')}"
         raise contract_error([Problem("invalid_value", "/status", message)])
     template, target = resolve_route(body["route"])
     fault = {**fault_defaults(), **body, "route": template, "target": target}
+    fault["remaining"] = fault.pop("times")  # the request's count, counted down as listed
     ctx.store.add_fault(fault)
 
 
@@ -103,17 +103,11 @@ def apply_fault(ctx: Context, request: Request) -> bool:
     return True
 
 
+def fault_keys() -> tuple[str, ...]:
+    """The keys of an armed fault: admin-faults-response.json's, in its order."""
+    return item_keys("admin-faults-response", "faults")
+
+
 def as_listed(row) -> dict[str, Any]:
-    """An armed fault for the admin API (admin-faults-response.json)."""
-    keys = (
-        "id",
-        "route",
-        "method",
-        "status",
-        "remaining",
-        "delay_ms",
-        "retry_after",
-        "advance_clock_seconds",
-        "target",
-    )
-    return {key: row[key] for key in keys}
+    """An armed fault for the admin API (admin-faults-response.json): the row's columns."""
+    return {key: row[key] for key in fault_keys()}

@@ -14,6 +14,7 @@ from typing import Any
 
 from flask import Request, current_app
 
+from picsellia_contract.registry import item_keys
 from picsellia_contract.routes import operation
 
 from .capture import (
@@ -91,21 +92,18 @@ def operation_of(request: Request):
         return None
 
 
+def entry_keys() -> tuple[str, ...]:
+    """The keys of a journal entry: admin-journal-response.json's, in its order."""
+    return item_keys("admin-journal-response", "entries")
+
+
 def as_entry(row) -> dict[str, Any]:
-    """A journal row for the admin API (admin-journal-response.json)."""
+    """A journal row for the admin API (admin-journal-response.json): each key of the schema
+    is the row's column, except ``codes`` (from the problems) and the JSON text columns."""
     problems = json.loads(row["problems"])
-    return {
-        "id": row["id"],
-        "time": row["time"],
-        "method": row["method"],
-        "path": row["path"],
-        "route": row["route"],
-        "operation": row["operation"],
-        "service": row["service"],
-        "deployment_id": row["deployment_id"],
-        "status": row["status"],
-        "duration_ms": row["duration_ms"],
+    decoded = {
         "codes": list(dict.fromkeys(p["code"] for p in problems)),
         "problems": problems,
         "request": json.loads(row["request"]),
     }
+    return {key: decoded[key] if key in decoded else row[key] for key in entry_keys()}

@@ -18,6 +18,8 @@ import socket
 import sys
 import webbrowser
 
+from picsellia_contract.routes import login_operation, operation
+
 from .app import create_app
 from .config import DEMO_API_TOKEN, Config, ConfigError, load_config_file
 from .database import DatabaseError, release
@@ -90,12 +92,18 @@ def base_url(sock: socket.socket) -> str:
     return f"http://{shown}:{port}"
 
 
+BANNER_ADMIN_OPERATIONS = ("adminDeployments", "adminRequests")  # the admin paths it shows
+
+
 def banner(config: Config, url: str, workers: int) -> str:
+    """What ``serve`` prints on start; the routes it names are read from the OpenAPI document."""
     lines = [f"Picsellia mock (serving + monitoring) on {url}  [{workers} worker(s)]"]
     page = url + "/" + (f"?admin_token={config.admin_token}" if config.admin_token else "")
     lines.append(f"  web page:         {page}   (API reference: {url}/docs)")
-    lines.append("  serving login:    POST /api/login      monitoring login: POST /api/auth/login")
-    lines.append("  admin API:        /__admin/deployments, /__admin/requests, ...")
+    serving, monitoring = login_operation("serving"), login_operation("monitoring")
+    lines.append(f"  serving login:    {serving!s:<20} monitoring login: {monitoring}")
+    shown = ", ".join(operation(o).path for o in BANNER_ADMIN_OPERATIONS)
+    lines.append(f"  admin API:        {shown}, ...")
     lines.append(f"  database:         {config.db_path}")
     lines.append("  deployments (id, type, API tokens):")
     for deployment in config.deployments.values():

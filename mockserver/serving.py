@@ -11,7 +11,7 @@ import json
 
 from flask import Blueprint
 
-from picsellia_contract import load_schema
+from picsellia_contract import field_defaults, load_schema
 from picsellia_contract.checks import json_text_fields
 from picsellia_contract.images import image_size, sniff_content_type
 
@@ -31,8 +31,8 @@ CLOUD_IMAGE_SIZE = (640, 480)
 
 
 def predict(ctx: Context, incoming: Incoming, id: str) -> Answer:
-    """Multipart predict (predict-form.json) -> predict-response.json; monitor defaults to True.
-    Serves both the plural route (current SDK) and the singular one (vendor guide)."""
+    """Multipart predict (predict-form.json) -> predict-response.json; monitor's default is the
+    schema's. Serves both the plural route (current SDK) and the singular one (vendor guide)."""
     deployment = authorize(ctx, "serving", id, incoming.headers.get("Authorization"))
     form, media = read_predict_form(incoming)
     warnings = ctx.check("predict-form", form, deployment).problems
@@ -42,7 +42,7 @@ def predict(ctx: Context, incoming: Incoming, id: str) -> Answer:
     data = media.read()
     kind, size = read_image(data, id)
     raw, latency = simulate(deployment, data, size, ctx.config.seed)
-    monitored = form.get("monitor", "True") == "True"
+    monitored = {**field_defaults("predict-form"), **form}["monitor"] == "True"
     prediction_id = None
     if monitored:
         options = dict(form)
@@ -62,7 +62,7 @@ def predict_cloud_image(ctx: Context, incoming: Incoming, id: str) -> Answer:
     body = read_json(incoming)
     warnings = ctx.check("predict-v2-request", body, deployment).problems
     raw, latency = simulate_cloud(deployment, body["cloud_image"], b"", ctx.config.seed)
-    monitored = body.get("monitor", True)
+    monitored = {**field_defaults("predict-v2-request"), **body}["monitor"]
     prediction_id = None
     if monitored:
         image = {

@@ -1,13 +1,52 @@
-"""Statistics of stored predictions, for the two stats routes (stats-response.json)."""
+"""Statistics of stored predictions, for the two stats routes (stats-response.json).
+
+Each function registers, with ``@computes``, the services of common.json#/$defs/stats_service
+it computes; ``dispatch_table`` builds the dispatch from that enum and refuses, at import, an
+enum value without an implementation or an implementation the enum does not name.
+"""
 
 from __future__ import annotations
 
 import json
 import statistics
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
+
+from picsellia_contract import load_schema
 
 from .config import Deployment
+
+Compute = Callable[[Deployment, list[dict]], dict[str, float]]
+_COMPUTED: dict[str, Compute] = {}
+
+
+def computes(*services: str) -> Callable[[Compute], Compute]:
+    """Register a function as the values of the named stats services."""
+
+    def register(function: Compute) -> Compute:
+        for service in services:
+            _COMPUTED[service] = function
+        return function
+
+    return register
+
+
+def service_names() -> tuple[str, ...]:
+    """The stats services of the contract, in the schema's order."""
+    return tuple(load_schema("common")["$defs"]["stats_service"]["enum"])
+
+
+def dispatch_table(services: Iterable[str] | None = None) -> dict[str, Compute]:
+    """The implementation of each service of the enum; LookupError when the two differ."""
+    names = tuple(service_names() if services is None else services)
+    missing = [name for name in names if name not in _COMPUTED]
+    unnamed = sorted(set(_COMPUTED) - set(names))
+    if missing or unnamed:
+        raise LookupError(
+            "stats services and common.json#/$defs/stats_service differ: "
+            f"no implementation for {missing}, not in the enum: {unnamed}"
+        )
+    return {name: _COMPUTED[name] for name in names}
 
 
 def compute(deployment: Deployment, query: dict, rows: Sequence, now: float) -> dict:
@@ -51,6 +90,7 @@ def _mean(values: list[float]) -> float:
     return statistics.fmean(values) if values else 0.0
 
 
+@computes("metrics")
 def metrics(deployment: Deployment, bodies: list[dict]) -> dict[str, float]:
     latencies = _latencies(bodies)
     return {
@@ -62,6 +102,7 @@ def metrics(deployment: Deployment, bodies: list[dict]) -> dict[str, float]:
     }
 
 
+@computes("label_distribution", "classification")
 def label_counts(deployment: Deployment, bodies: list[dict]) -> dict[str, float]:
     counts: Counter = Counter()
     for body in bodies:
@@ -71,6 +112,7 @@ def label_counts(deployment: Deployment, bodies: list[dict]) -> dict[str, float]
     return dict(counts)
 
 
+@computes("object_detection")
 def object_detection(deployment: Deployment, bodies: list[dict]) -> dict[str, float]:
     instances = [len(b["raw_predictions"]["detection_classes"]) for b in bodies]
     return {
@@ -80,6 +122,7 @@ def object_detection(deployment: Deployment, bodies: list[dict]) -> dict[str, fl
     }
 
 
+@computes("ks_drift")
 def ks_drift(deployment: Deployment, bodies: list[dict]) -> dict[str, float]:
     """Two-sample Kolmogorov-Smirnov statistic between the older and newer halves."""
     latencies = _latencies(bodies)
@@ -96,6 +139,7 @@ def _cdf(sample: list[float], x: float) -> float:
     return sum(v <= x for v in sample) / len(sample)
 
 
+@computes("ae_outlier")
 def ae_outlier(deployment: Deployment, bodies: list[dict]) -> dict[str, float]:
     latencies = _latencies(bodies)
     if len(latencies) < 2:
@@ -104,11 +148,4 @@ def ae_outlier(deployment: Deployment, bodies: list[dict]) -> dict[str, float]:
     return {"latency_outliers": sum(v > limit for v in latencies)}
 
 
-VALUES = {
-    "metrics": metrics,
-    "label_distribution": label_counts,
-    "classification": label_counts,
-    "object_detection": object_detection,
-    "ks_drift": ks_drift,
-    "ae_outlier": ae_outlier,
-}
+VALUES = dispatch_table()

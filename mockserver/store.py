@@ -14,7 +14,7 @@ import time
 from typing import Any
 
 from .jsontext import dumps
-from .tables import INSERT_PREDICTION, RECORD_COLUMNS, as_real
+from .tables import INSERT_PREDICTION, RECORD_COLUMNS, as_real, fault_columns, insert_sql
 
 LARGE_IMAGE = 1 << 20  # bytes from which an image is written into its blob in pieces
 BLOB_CHUNK = 1 << 20
@@ -164,12 +164,7 @@ class Store:
             self._log(entry, capacity)
 
     def _log(self, entry: dict[str, Any], capacity: int) -> None:
-        cursor = self.db.execute(
-            "INSERT INTO journal (time, method, path, route, operation, service, deployment_id, "
-            "status, duration_ms, problems, request) VALUES (:time, :method, :path, :route, "
-            ":operation, :service, :deployment_id, :status, :duration_ms, :problems, :request)",
-            entry,
-        )
+        cursor = self.db.execute(insert_sql("journal", entry), entry)
         if cursor.lastrowid % 100 == 0:
             self.db.execute("DELETE FROM journal WHERE id <= ?", (cursor.lastrowid - capacity,))
 
@@ -197,12 +192,8 @@ class Store:
 
     # faults
     def add_fault(self, fault: dict[str, Any]) -> None:
-        self.db.execute(
-            "INSERT INTO faults (route, method, status, remaining, delay_ms, retry_after, "
-            "advance_clock_seconds, target) VALUES (:route, :method, :status, :times, "
-            ":delay_ms, :retry_after, :advance_clock_seconds, :target)",
-            fault,
-        )
+        row = {key: fault[key] for key in fault_columns()}
+        self.db.execute(insert_sql("faults", row), row)
 
     def faults(self) -> list[sqlite3.Row]:
         return self.db.execute("SELECT * FROM faults WHERE remaining > 0 ORDER BY id").fetchall()

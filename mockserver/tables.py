@@ -2,6 +2,9 @@
 lists the store reads and writes them with, and values as SQLite keeps them."""
 
 import math
+from typing import Any
+
+from picsellia_contract.registry import item_keys
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -73,6 +76,17 @@ RECORD_COLUMNS = (
     "id, deployment_id, received_at, timestamp, origin, body, shadow, image_size, "
     "image_sha256, warnings, typeof(image) = 'blob' AS has_image"  # typeof reads no bytes
 )
+
+
+def insert_sql(table: str, row: dict[str, Any]) -> str:
+    """INSERT of one row whose keys are the table's columns (never user input: our own keys)."""
+    columns = ", ".join(row)
+    return f"INSERT INTO {table} ({columns}) VALUES ({', '.join(':' + key for key in row)})"  # noqa: S608
+
+
+def fault_columns() -> tuple[str, ...]:
+    """What an armed fault stores: admin-faults-response.json's keys but the id."""
+    return tuple(key for key in item_keys("admin-faults-response", "faults") if key != "id")
 
 
 def as_real(value: float | int | None) -> float | None:

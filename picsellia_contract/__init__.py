@@ -11,7 +11,16 @@ payload with the contract alone.
 from importlib.metadata import PackageNotFoundError, version
 
 from .problems import ERROR, WARNING, Problem
-from .registry import error_catalogue, load_schema, message_names, registry, validator_for
+from .registry import (
+    error_catalogue,
+    field_defaults,
+    load_schema,
+    message_names,
+    registry,
+    retry_after_statuses,
+    status_titles,
+    validator_for,
+)
 from .validate import DEPLOYMENT_TYPES, Checked, check_message, is_valid, validate
 
 try:
@@ -28,10 +37,13 @@ __all__ = [
     "__version__",
     "check_message",
     "error_catalogue",
+    "field_defaults",
     "is_valid",
     "load_schema",
     "message_names",
     "registry",
+    "retry_after_statuses",
+    "status_titles",
     "validate",
     "validator_for",
 ]

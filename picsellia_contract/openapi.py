@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from .problems import MISSING, resolve
 from .registry import BASE_URI, load_schema, schema_dir
 
 BUNDLE_FILE = "openapi.bundled.json"
@@ -76,10 +77,9 @@ def _split(target: str, current: str | None) -> tuple[str, str]:
 
 
 def _resolve(stem: str, fragment: str) -> Any:
-    node: Any = load_schema(stem)
-    for token in filter(None, fragment.split("/")):
-        token = token.replace("~1", "/").replace("~0", "~")
-        node = node[int(token)] if isinstance(node, list) else node[token]
+    node = resolve(load_schema(stem), fragment)
+    if node is MISSING:
+        raise KeyError(f"{stem}.json#{fragment} leads nowhere")
     return node
 
 

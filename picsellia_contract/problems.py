@@ -163,6 +163,8 @@ def _message(error: ValidationError) -> str:
         return f"must have at most {expected} items, got {len(instance)}"
     if keyword == "minLength" and expected == 1:
         return "must not be empty"
+    if keyword == "minLength":
+        return f"must have at least {expected} characters, got {len(instance)}"
     if keyword in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
         sign = {"minimum": ">=", "exclusiveMinimum": ">", "maximum": "<=", "exclusiveMaximum": "<"}
         return f"must be {sign[keyword]} {expected}, got {instance!r}"

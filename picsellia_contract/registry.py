@@ -134,8 +134,37 @@ def _inline_references(file_name: str) -> dict[str, Any]:
     return {**inline(schema, resolver), "$id": schema["$id"], "$schema": schema["$schema"]}
 
 
+def field_defaults(name_or_id: str) -> dict[str, Any]:
+    """The ``default`` of each top-level property of a message that declares one."""
+    properties = inlined_schema(name_or_id).get("properties", {})
+    return {key: spec["default"] for key, spec in properties.items() if "default" in spec}
+
+
+@functools.cache
+def item_keys(name_or_id: str, field: str) -> tuple[str, ...]:
+    """The property names, in the schema's order, of the items of a message's array ``field``."""
+    return tuple(inlined_schema(name_or_id)["properties"][field]["items"]["properties"])
+
+
+@functools.cache
+def _error_codes() -> dict[str, Any]:
+    return json.loads((schema_dir() / "error-codes.json").read_text(encoding="utf-8"))
+
+
 @functools.cache
 def error_catalogue() -> dict[str, dict[str, Any]]:
     """``schemas/error-codes.json`` as a dict keyed by code."""
-    text = (schema_dir() / "error-codes.json").read_text(encoding="utf-8")
-    return {entry["code"]: entry for entry in json.loads(text)["codes"]}
+    return {entry["code"]: entry for entry in _error_codes()["codes"]}
+
+
+@functools.cache
+def status_titles() -> dict[int, str]:
+    """The problem title of each error status the mock answers (error-codes.json#/statuses)."""
+    return {int(key): entry["title"] for key, entry in _error_codes()["statuses"].items()}
+
+
+@functools.cache
+def retry_after_statuses() -> frozenset[int]:
+    """The statuses whose answers may carry Retry-After (``retry_after`` in #/statuses)."""
+    statuses = _error_codes()["statuses"]
+    return frozenset(int(key) for key, entry in statuses.items() if entry["retry_after"])

@@ -9,6 +9,7 @@ import pytest
 
 from mockserver.app import create_app
 from mockserver.config import Config
+from picsellia_contract import retry_after_statuses
 
 from .helpers import assert_conforms, assert_error, sdk_payload
 
@@ -104,7 +105,7 @@ def test_clock_moves_forward(client):
 @pytest.mark.parametrize("status", [409, 429, 500, 502, 503, 504])
 def test_fault_fails_the_next_calls_of_a_route(client, ids, status):
     fault = {"route": "/api/login", "status": status, "times": 2}
-    if status in (429, 503):
+    if status in retry_after_statuses():
         fault["retry_after"] = 3
     armed = client.post("/__admin/faults", json=fault)
     assert armed.status_code == 201
@@ -114,7 +115,9 @@ def test_fault_fails_the_next_calls_of_a_route(client, ids, status):
         response = client.post("/api/login", json=body)
         error = assert_error(response, status, "injected_fault")
         assert "message" in error
-        assert response.headers.get("Retry-After") == ("3" if status in (429, 503) else None)
+        assert response.headers.get("Retry-After") == (
+            "3" if status in retry_after_statuses() else None
+        )
     assert client.post("/api/login", json=body).status_code == 200
 
 

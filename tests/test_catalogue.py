@@ -6,9 +6,11 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from jsonschema import Draft202012Validator
 
-from picsellia_contract import error_catalogue
+from mockserver.errors import ApiError
+from picsellia_contract import error_catalogue, retry_after_statuses, status_titles
 from picsellia_contract.problems import FALLBACK_CODE, KEYWORD_CODES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,6 +44,32 @@ def test_catalogue_matches_its_schema():
     assert list(Draft202012Validator(schema).iter_errors(document)) == []
     codes = [entry["code"] for entry in document["codes"]]
     assert len(codes) == len(set(codes))
+
+
+def test_every_catalogued_status_has_a_title():
+    statuses = {entry["status"] for entry in error_catalogue().values()} - {None}
+    assert statuses - set(status_titles()) == set()
+
+
+@pytest.mark.parametrize("status", [400, 404, 415, 429, 503])
+def test_an_error_answer_is_titled_from_the_catalogue(status):
+    body = ApiError("injected_fault", "down", status=status).body()
+    document = json.loads((ROOT / "schemas" / "error-codes.json").read_text())
+    assert body["title"] == document["statuses"][str(status)]["title"]
+
+
+def test_retry_after_statuses_come_from_the_catalogue():
+    document = json.loads((ROOT / "schemas" / "error-codes.json").read_text())
+    marked = {int(k) for k, v in document["statuses"].items() if v["retry_after"]}
+    assert retry_after_statuses() == marked == {429, 503}
+    retry = re.compile(r"\(\s*429\s*,\s*503\s*\)|\{\s*429\s*,\s*503\s*\}")
+    restated = [
+        str(path.relative_to(ROOT))
+        for folder in ("mockserver", "checklive", "conformance", "mockdriver", "picsellia_contract")
+        for path in (ROOT / folder).rglob("*.py")
+        if retry.search(path.read_text(encoding="utf-8"))
+    ]
+    assert restated == []
 
 
 def annotations(node, found):

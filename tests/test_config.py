@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
-from mockserver.config import ConfigError, demo_deployments, load_config_file
+import pytest
+import tomllib
+
+from mockserver.config import Config, ConfigError, demo_deployments, load_config_file
+from picsellia_contract import field_defaults, load_schema, validate
 from tests.helpers import assert_one_line, start_up
 
+ROOT = Path(__file__).resolve().parent.parent
 GOOD = """
 jwt_lifetime_seconds = 60
 max_body_bytes = 1000
@@ -42,18 +47,30 @@ def test_demo_deployments_cover_every_monitorable_type_with_stable_ids():
 
 
 @pytest.mark.parametrize(
-    "text, key",
+    "text, where",
     [
-        ("jwt_lifetime_seconds = -5", "jwt_lifetime_seconds"),
-        ("max_body_bytes = 'big'", "max_body_bytes"),
-        ("colour = 1", "colour"),
-        ("deployments = []", "deployments"),
-        ('[[deployments]]\nid = "a"\ntype = "OBJECT_DETECTION"', "api_tokens"),
-        ('[[deployments]]\nid = "a"\ntype = "DETECTION"\napi_tokens = ["t"]', "type"),
-        ('[[deployments]]\nid = "a"\ntype = "POINT"\napi_tokens = []', "api_tokens"),
-        ('[[deployments]]\nid = "a"\ntype = "POINT"\napi_tokens = ["t"]\nlabels = [1]', "labels"),
-        ('[[deployments]]\nid = "a"\ntype = "POINT"\napi_tokens = ["t"]\nsize = 1', "size"),
-        ('[[deployments]]\nid = "a"\ntype = "POINT"\napi_tokens = ["t"]\n' * 2, "id"),
+        ("jwt_lifetime_seconds = -5", "/jwt_lifetime_seconds"),
+        ("max_body_bytes = 'big'", "/max_body_bytes"),
+        ("colour = 1", "/colour"),
+        ("deployments = []", "/deployments"),
+        ('[[deployments]]\nid = "a"\ntype = "OBJECT_DETECTION"', "/deployments/0/api_tokens"),
+        (
+            '[[deployments]]\nid = "a"\ntype = "DETECTION"\napi_tokens = ["t"]',
+            "/deployments/0/type",
+        ),
+        ('[[deployments]]\nid = "a"\ntype = "POINT"\napi_tokens = []', "/deployments/0/api_tokens"),
+        (
+            '[[deployments]]\nid = "a"\ntype = "POINT"\napi_tokens = ["t"]\nlabels = [1]',
+            "/deployments/0/labels/0",
+        ),
+        (
+            '[[deployments]]\nid = "a"\ntype = "POINT"\napi_tokens = ["t"]\nsize = 1',
+            "/deployments/0/size",
+        ),
+        (
+            '[[deployments]]\nid = "a"\ntype = "POINT"\napi_tokens = ["t"]\n' * 2,
+            "/deployments/1/id",
+        ),
     ],
     ids=[
         "negative",
@@ -68,11 +85,12 @@ def test_demo_deployments_cover_every_monitorable_type_with_stable_ids():
         "repeated-id",
     ],
 )
-def test_bad_config_names_file_key_and_problem(tmp_path, text, key):
+def test_bad_config_names_file_pointer_and_problem(tmp_path, text, where):
     path = write(tmp_path, text)
     with pytest.raises(ConfigError) as caught:
         load_config_file(path)
-    assert str(path) in str(caught.value) and f"'{key}'" in str(caught.value)
+    message = str(caught.value)
+    assert message.startswith(f"{path}: {where}: ") and "\n" not in message
 
 
 def test_unparseable_and_missing_files(tmp_path):
@@ -85,4 +103,35 @@ def test_unparseable_and_missing_files(tmp_path):
 def test_serve_with_a_bad_config_stops_with_one_message(tmp_path):
     path = write(tmp_path, "jwt_lifetime_seconds = 0")
     done = start_up(tmp_path, "--config", str(path), "--db", str(tmp_path / "db"))
-    assert_one_line(done, str(path), "jwt_lifetime_seconds")
+    assert_one_line(done, str(path), "/jwt_lifetime_seconds")
+
+
+def test_the_schema_describes_every_key_the_loader_reads():
+    """Config's defaults are the schema's; the README's example is valid against it."""
+    schema = load_schema("mock-config")
+    config = Config()
+    for key, value in field_defaults("mock-config").items():
+        if hasattr(config, key):
+            assert getattr(config, key) == value, key
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = readme.split("```toml\n", 1)[1].split("```", 1)[0]
+    data = tomllib.loads(example)
+    assert set(data) <= set(schema["properties"]) and validate("mock-config", data) == []
+    assert schema["$defs"]["deployment"]["properties"]["type"] == {
+        "$ref": "common.json#/$defs/deployment_type"
+    }
+
+
+def test_a_demo_id_repeated_is_a_cross_field_error(tmp_path):
+    [ident] = [i for i, d in demo_deployments().items() if d.type == "POINT"]
+    text = f'demo_deployments = true\n[[deployments]]\nid = "{ident}"\ntype = "POINT"\n'
+    path = write(tmp_path, text + 'api_tokens = ["t"]\n')
+    with pytest.raises(ConfigError, match="^.*: /deployments/0/id: repeats the id of a demo"):
+        load_config_file(path)
+
+
+def test_an_admin_token_too_short_and_a_date_are_one_line_each(tmp_path):
+    with pytest.raises(ConfigError, match="/admin_token: .*8"):
+        load_config_file(write(tmp_path, 'admin_token = "short"'))
+    with pytest.raises(ConfigError, match="/max_body_bytes: must be an integer"):
+        load_config_file(write(tmp_path, "max_body_bytes = 1979-05-27"))

@@ -341,3 +341,48 @@ def test_an_adapter_signalling_its_group_cannot_stop_the_run(tmp_path):
     )
     code, report = run(adapter, tmp_path, "--only", "deployment-*")
     assert code == 1 and report["failed"] == len(report["scenarios"]) >= 1
+
+
+def scenario_folder(tmp_path, bad_fault: dict) -> list[Path]:
+    """Three scenario files: two real ones around a copy of retry-login-503 whose fault is bad."""
+    from mockserver.certification.scenarios import conformance_dir
+
+    source = conformance_dir() / "scenarios"
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    for name in ("deployment-info", "wrong-api-token-is-an-error"):
+        shutil.copy(source / f"{name}.json", folder)
+    broken = json.loads((source / "retry-login-503.json").read_text())
+    broken["name"] = "e-broken-fault"
+    broken["server"]["faults"][0] = {**broken["server"]["faults"][0], **bad_fault}
+    (folder / "e-broken-fault.json").write_text(json.dumps(broken))
+    return sorted(folder.glob("*.json"))
+
+
+def test_a_bad_fault_is_a_load_error_naming_the_scenario_and_its_file(tmp_path):
+    from mockserver.certification.scenarios import load_scenario
+
+    path = scenario_folder(tmp_path, {"status": "503"})[1]
+    with pytest.raises(ValueError) as caught:
+        load_scenario(path)
+    message = str(caught.value)
+    assert "'e-broken-fault'" in message and str(path) in message
+    assert "/server/faults/0/status" in message  # the fault schema (admin-fault-request) says it
+    path.write_text(path.read_text().replace('"status": "503"', '"status": 503, "colour": 1'))
+    with pytest.raises(ValueError, match="/server/faults/0"):
+        load_scenario(path)
+
+
+def test_a_broken_scenario_keeps_the_results_around_it(tmp_path, monkeypatch, capsys):
+    from mockserver.certification import views
+
+    paths = scenario_folder(tmp_path, {"times": -1})
+    monkeypatch.setattr(views, "scenario_paths", lambda: paths)
+    code, result = run("reference", tmp_path)
+    assert code == 2
+    rows = {row["name"]: row for row in result["scenarios"]}
+    assert list(rows) == ["deployment-info", "wrong-api-token-is-an-error"]
+    assert all(row["passed"] for row in rows.values())
+    err = capsys.readouterr().err
+    assert "a scenario is broken" in err and "'e-broken-fault'" in err
+    assert "/server/faults/0/times" in err and "e-broken-fault.json" in err

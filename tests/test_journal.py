@@ -6,16 +6,19 @@ import base64
 import hashlib
 import io
 import json
+import sqlite3
 import time
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mockserver import model
+from mockserver import faults, journal, model
 from mockserver.capture import BODY_LIMIT
 from mockserver.config import Config, Deployment
+from mockserver.tables import SCHEMA
 from picsellia_contract.geometry import geometry_of
+from picsellia_contract.registry import item_keys
 
 from .helpers import assert_conforms, image, sdk_payload
 
@@ -157,3 +160,28 @@ def test_a_journal_that_cannot_be_written_changes_no_answer(client, ids, login, 
     assert stored["id"] == answer.json["id"]
     operations = [e["operation"] for e in entries(client)]
     assert "monitorPrediction" not in operations and "adminPredictions" in operations
+
+
+@pytest.mark.parametrize(
+    "table, message, field, derived",
+    [
+        ("journal", "admin-journal-response", "entries", {"codes"}),
+        ("faults", "admin-faults-response", "faults", set()),
+    ],
+)
+def test_the_stored_columns_are_the_schemas_keys(table, message, field, derived):
+    """The admin answers' keys are read from the schema; the tables must hold each of them."""
+    connection = sqlite3.connect(":memory:")
+    connection.executescript(SCHEMA)
+    columns = {row[1] for row in connection.execute(f"PRAGMA table_info({table})")}
+    assert set(item_keys(message, field)) == columns | derived
+    assert journal.entry_keys() == item_keys("admin-journal-response", "entries")
+    assert faults.fault_keys() == item_keys("admin-faults-response", "faults")
+
+
+def test_a_listed_fault_and_an_entry_have_the_schemas_keys_in_order(client):
+    armed = client.post("/__admin/faults", json={"route": "/api/login", "status": 500})
+    [fault] = armed.json["faults"]
+    assert tuple(fault) == item_keys("admin-faults-response", "faults")
+    entry = entries(client)[0]
+    assert tuple(entry) == item_keys("admin-journal-response", "entries")

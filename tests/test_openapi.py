@@ -83,7 +83,8 @@ def test_every_schema_file_is_reachable_from_the_document():
         stem = pending.pop()
         reached.add(stem)
         pending |= referenced_files(load_schema(stem)) - reached
-    assert set(message_names()) - reached == set()
+    # mock-config.json describes the mock's own config file, not a message of the services
+    assert set(message_names()) - reached == {"mock-config"}
 
 
 def test_bodies_are_references_never_copies():

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import pytest
 from jsonschema import Draft202012Validator
 
 from picsellia_contract import load_schema, message_names, registry, validate, validator_for
+from picsellia_contract.problems import MISSING, resolve
 from picsellia_contract.registry import BASE_URI
 
 SCHEMA_NAMES = message_names()
@@ -110,3 +113,24 @@ def test_a_lone_surrogate_is_validated_not_crashed_on():
     assert validate("login-request", {"api_token": "\ud800", "deployment_id": "x"}) == []
     problems = validate("login-request", {"api_token": "t", "deployment_id": "x", "\udfff": 1})
     assert [p.code for p in problems] == ["unknown_property"]
+
+
+def test_one_json_pointer_resolver():
+    """Every walk of a JSON Pointer goes through picsellia_contract.problems.resolve."""
+    root = Path(__file__).resolve().parent.parent
+    unescape = re.compile(r"""replace\(\s*["']~1["']\s*,\s*["']/["']\s*\)""")
+    walkers = [
+        str(path.relative_to(root))
+        for folder in ("picsellia_contract", "mockserver", "mockdriver", "conformance", "checklive")
+        for path in (root / folder).rglob("*.py")
+        if unescape.search(path.read_text(encoding="utf-8"))
+    ]
+    assert walkers == ["picsellia_contract/problems.py"]
+
+
+@pytest.mark.parametrize(
+    "where, expected",
+    [("", {"a/b": [1, {"~k": 2}]}), ("/a~1b/1/~0k", 2), ("/a~1b/2", MISSING), ("/x", MISSING)],
+)
+def test_the_resolver_follows_rfc_6901(where, expected):
+    assert resolve({"a/b": [1, {"~k": 2}]}, where) == expected

@@ -146,3 +146,17 @@ def test_the_readme_synopsis_shows_every_serve_option():
     synopsis = readme.split("## Serve", 1)[1].split("`picsellia-mock serve ", 1)[1].split("`")[0]
     assert {o for o in options if o not in synopsis} == set()
     assert "`.venv/bin/picsellia-mock serve`" in readme.split("## Serve", 1)[1]
+
+
+def test_the_banner_reads_its_routes_from_the_openapi_document():
+    from mockserver import serve
+    from mockserver.config import Config
+    from picsellia_contract.routes import login_operation, operation
+
+    text = serve.banner(Config(), "http://127.0.0.1:1", 1)
+    assert f"serving login:    {login_operation('serving')}" in text
+    assert f"monitoring login: {login_operation('monitoring')}" in text
+    for operation_id in serve.BANNER_ADMIN_OPERATIONS:
+        assert operation(operation_id).path in text
+    source = Path(serve.__file__).read_text(encoding="utf-8")
+    assert '"/api/' not in source and "/__admin/" not in source.replace("/__admin/*", "")

@@ -8,6 +8,7 @@ import pytest
 
 from mockserver.app import create_app
 from mockserver.config import Config
+from picsellia_contract.registry import inlined_schema
 
 from .helpers import TYPES, assert_conforms, assert_error, image
 
@@ -170,3 +171,31 @@ def test_a_part_content_type_on_media_is_accepted_and_the_bytes_decide(
     assert response.status_code == 200, response.json
     parts = client.get("/__admin/requests?route=predict").json["entries"][0]["request"]["body"]
     assert parts[-1]["name"] == "media" and parts[-1]["content_type"] == part_type
+
+
+# monitor's default: the schema's `default`, read by the server (flip it and the answer follows)
+MONITOR_DEFAULTS = [
+    ("predict-form", "/api/deployments/{}/predict", {"True": True, "False": False}),
+    ("predict-v2-request", "/api/v2/deployments/{}/predict", {True: True, False: False}),
+]
+
+
+@pytest.mark.parametrize("message, route, meaning", MONITOR_DEFAULTS)
+@pytest.mark.parametrize("flip", [False, True])
+def test_an_absent_monitor_takes_the_schemas_default(
+    client, ids, login, monkeypatch, message, route, meaning, flip
+):
+    spec = inlined_schema(message)["properties"]["monitor"]
+    assert "default" in spec, f"{message}.json declares no default for monitor"
+    if flip:
+        other = next(value for value in meaning if value != spec["default"])
+        monkeypatch.setitem(spec, "default", other)
+    url = route.format(ids["POINT"])
+    headers = login("serving", "POINT")
+    if message == "predict-form":
+        response = client.post(url, data=form(image()), headers=headers)
+    else:
+        response = client.post(url, json={"cloud_image": CLOUD}, headers=headers)
+    assert response.status_code == 200, response.json
+    assert response.json["monitored"] is meaning[spec["default"]]
+    assert (response.json["prediction_id"] is not None) is meaning[spec["default"]]

@@ -13,7 +13,8 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from picsellia_contract.registry import schema_dir
+from picsellia_contract.problems import pointer
+from picsellia_contract.registry import registry, schema_dir
 
 
 def conformance_dir() -> Path:
@@ -27,26 +28,43 @@ def files_dir() -> Path:
 
 @functools.cache
 def _validator() -> Draft202012Validator:
+    """The scenario schema, resolving its references to the contract's own schemas (a fault
+    is an admin-fault-request.json, a stored prediction a monitoring-prediction-request.json)."""
     schema = json.loads((conformance_dir() / "scenario.schema.json").read_text("utf-8"))
-    return Draft202012Validator(schema)
+    return Draft202012Validator(schema, registry=registry())
+
+
+def scenario_paths() -> list[Path]:
+    return sorted((conformance_dir() / "scenarios").glob("*.json"))
+
+
+def load_scenario(path: Path) -> dict[str, Any]:
+    """One scenario file, checked against its schema; a ValueError naming the scenario, its
+    file and the first problem's JSON Pointer when it is not a valid one."""
+    try:
+        scenario = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ValueError(f"scenario {path.stem!r} ({path}): not a JSON file: {exc}") from None
+    errors = sorted(_validator().iter_errors(scenario), key=lambda e: list(e.absolute_path))
+    if errors:
+        where = pointer(errors[0].absolute_path) or "/"
+        raise ValueError(f"scenario {path.stem!r} ({path}): {where}: {errors[0].message}")
+    if scenario["name"] != path.stem:
+        message = f"its name is {scenario['name']!r}, not {path.stem!r}"
+        raise ValueError(f"scenario {path.stem!r} ({path}): {message}")
+    return scenario
+
+
+def matches(name: str, only: str | Sequence[str] | None) -> bool:
+    """Whether a scenario name matches one of the globs ``only`` (None or empty: every one)."""
+    globs = [only] if isinstance(only, str) else only
+    return not globs or any(fnmatch.fnmatch(name, glob) for glob in globs)
 
 
 def load_scenarios(only: str | Sequence[str] | None = None) -> list[dict[str, Any]]:
     """Every scenario (those whose name matches one of the globs ``only``), sorted by name; a
-    ValueError naming the file when one breaks its schema."""
-    globs = [only] if isinstance(only, str) else only
-    found = []
-    for path in sorted((conformance_dir() / "scenarios").glob("*.json")):
-        scenario = json.loads(path.read_text("utf-8"))
-        errors = sorted(_validator().iter_errors(scenario), key=lambda e: list(e.path))
-        if errors:
-            where = "/".join(str(p) for p in errors[0].path)
-            raise ValueError(f"{path.name}: /{where}: {errors[0].message}")
-        if scenario["name"] != path.stem:
-            raise ValueError(f"{path.name}: its name is {scenario['name']!r}, not {path.stem!r}")
-        if not globs or any(fnmatch.fnmatch(scenario["name"], glob) for glob in globs):
-            found.append(scenario)
-    return found
+    ValueError naming the scenario and its file when one breaks its schema."""
+    return [load_scenario(path) for path in scenario_paths() if matches(path.stem, only)]
 
 
 def file_sha256(name: str) -> str:

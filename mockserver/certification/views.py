@@ -25,7 +25,7 @@ from ..journal import as_entry
 from ..records import image_summary, store_monitored
 from . import reports
 from .grading import grade
-from .scenarios import files_dir, load_scenarios, substitute
+from .scenarios import files_dir, load_scenario, scenario_paths, substitute
 
 DEFAULT_CLIENT_TIMEOUT = 10.0
 SERVICES = ("serving", "monitoring")  # the journal entries a scenario is graded on
@@ -34,7 +34,7 @@ JOURNAL_READ = 10_000  # at most this many entries of one scenario are read back
 
 def scenarios(ctx: Context, incoming: Incoming) -> Answer:
     """admin-scenarios-response.json."""
-    listed = [reports.summary(s) for s in load_scenarios()]
+    listed = [reports.summary(listed_scenario(path)) for path in scenario_paths()]
     return Answer({"count": len(listed), "scenarios": listed})
 
 
@@ -125,11 +125,32 @@ def files() -> list:
 
 
 def scenario_named(name: str) -> dict:
-    for scenario in load_scenarios():
-        if scenario["name"] == name:
-            return scenario
+    """The scenario of this name, loaded from its file now; a 500 ``scenario_broken`` naming
+    the scenario, its file and the pointer when the file breaks the scenario schema."""
+    for path in scenario_paths():
+        if path.stem == name:
+            try:
+                return load_scenario(path)
+            except ValueError as exc:
+                raise ApiError("scenario_broken", str(exc)) from None
     message = f"no conformance scenario is named {name!r}; GET /__admin/conformance/scenarios"
     raise ApiError("scenario_not_found", message)
+
+
+def listed_scenario(path) -> dict:
+    """A scenario as listed; one whose file is broken is listed too (starting it says why),
+    so that the others still run."""
+    try:
+        return load_scenario(path)
+    except ValueError as exc:
+        summary = f"cannot be loaded: {exc}"
+        return {
+            "name": path.stem,
+            "level": "required",
+            "rules": [],
+            "summary": summary,
+            "deployment_type": "",
+        }
 
 
 def deployment_of_type(ctx: Context, deployment_type: str) -> Deployment:

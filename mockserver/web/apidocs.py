@@ -11,6 +11,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from picsellia_contract.problems import MISSING
+from picsellia_contract.problems import resolve as pointer_target
+
 METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 SCHEMAS = "#/components/schemas/"
 
@@ -124,9 +127,9 @@ def resolve(document: dict, node: Any) -> Any:
     """``node``, or what its local ``$ref`` points to (followed until it is not a reference)."""
     seen = 0
     while isinstance(node, dict) and str(node.get("$ref", "")).startswith("#/") and seen < 20:
-        target: Any = document
-        for token in node["$ref"][2:].split("/"):
-            target = target[token.replace("~1", "/").replace("~0", "~")]
+        target = pointer_target(document, node["$ref"][1:])
+        if target is MISSING:
+            raise KeyError(f"the bundle's reference {node['$ref']!r} leads nowhere")
         node, seen = target, seen + 1
     return node
 
