@@ -56,9 +56,9 @@ class Config:
     strict: bool = False
     seed: int = 0
     journal_capacity: int = 10_000
-    # Stored image bytes kept at most: past it the oldest images are dropped (their records keep
-    # the size and SHA-256, and say so); 1 GiB by default.
-    max_stored_image_bytes: int = 1 << 30
+    max_stored_image_bytes: int = field(
+        default_factory=lambda: _defaults()["max_stored_image_bytes"]
+    )
     admin_token: str | None = None  # when set, /__admin/* and the web page require it
     allowed_hosts: tuple[str, ...] = ()  # Host names besides loopback ones the admin API answers
 
@@ -88,7 +88,8 @@ def load_config_file(path: str | Path, base: Config | None = None) -> Config:
         first = errors[0]
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         raise ConfigError(f"{where}: {first.pointer or '/'}: {_wording(first)}{more}")
-    for key in ("jwt_lifetime_seconds", "max_body_bytes", "reject_duplicates", "admin_token"):
+    keys = ("jwt_lifetime_seconds", "max_body_bytes", "max_stored_image_bytes")
+    for key in (*keys, "reject_duplicates", "admin_token"):
         if key in data:
             setattr(config, key, data[key])
     if "allowed_hosts" in data:

@@ -135,3 +135,12 @@ def test_an_admin_token_too_short_and_a_date_are_one_line_each(tmp_path):
         load_config_file(write(tmp_path, 'admin_token = "short"'))
     with pytest.raises(ConfigError, match="/max_body_bytes: must be an integer"):
         load_config_file(write(tmp_path, "max_body_bytes = 1979-05-27"))
+
+
+def test_the_stored_image_budget_is_read_from_the_file(tmp_path):
+    path = tmp_path / "mock.toml"
+    path.write_text("max_stored_image_bytes = 1000\n")
+    assert load_config_file(path).max_stored_image_bytes == 1000
+    path.write_text("max_stored_image_bytes = -1\n")
+    with pytest.raises(ConfigError, match="/max_stored_image_bytes"):
+        load_config_file(path)
