@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from . import concrete
 from .problems import MISSING, resolve
 from .registry import BASE_URI, load_schema, schema_dir
 
@@ -152,18 +153,71 @@ def _bundled() -> dict[str, Any]:
     return _Bundler().run(openapi_document())
 
 
+def concrete_components() -> dict[str, dict[str, str]]:
+    """``components.schemas`` entries of ``openapi.json`` for the concrete messages (bare refs:
+    no operation refers to them, the operations describe the wire's unions)."""
+    return {
+        _name(stem, ""): {"$ref": f"{stem}.json"}
+        for stem in sorted(concrete.concrete_names().values())
+    }
+
+
+def document_text() -> str:
+    """``schemas/openapi.json`` with its concrete components listed (indent 2)."""
+    document = openapi_document()
+    written = document["components"]["schemas"]
+    generated = {f"{stem}.json" for stem in concrete.concrete_names().values()}
+    kept = {k: v for k, v in written.items() if v.get("$ref") not in generated}
+    document["components"]["schemas"] = {**kept, **concrete_components()}
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def stale() -> list[str]:
+    """The generated files of ``schemas/`` that are not what the split files give."""
+    found = concrete.stale_files()
+    if (schema_dir() / "openapi.json").read_text(encoding="utf-8") != document_text():
+        found.append("openapi.json")
+    current = bundle_path().read_text(encoding="utf-8") if bundle_path().exists() else ""
+    if found or current != bundle_text():
+        found.append(bundle_path().name)
+    return found
+
+
+def write() -> list[str]:
+    """Write the concrete messages, their components in ``openapi.json``, then the bundle."""
+    changed = concrete.write_files()
+    reload()  # the registry may have been read before the files changed
+    text = document_text()
+    if (schema_dir() / "openapi.json").read_text(encoding="utf-8") != text:
+        (schema_dir() / "openapi.json").write_text(text, encoding="utf-8")
+        changed.append("openapi.json")
+        reload()
+    bundle_path().write_text(bundle_text(), encoding="utf-8")
+    return changed
+
+
+def reload() -> None:
+    """Forget every schema read so far (after the generated files were rewritten)."""
+    loaded = sys.modules[load_schema.__module__]  # the package's name "registry" is a function
+    for name in ("_documents", "registry", "_validator", "_fast_validator", "_inline_references"):
+        getattr(loaded, name).cache_clear()
+    _bundled.cache_clear()
+
+
 def main(argv: list[str] | None = None) -> int:
-    """``python -m picsellia_contract.openapi [--check]``: write (or check) the bundled file."""
+    """``python -m picsellia_contract.openapi [--check]``: write (or check) the generated files:
+    the concrete messages, their entries in ``openapi.json``, the bundle."""
     args = sys.argv[1:] if argv is None else argv
-    path, text = bundle_path(), bundle_text()
     if "--check" in args:
-        current = path.read_text(encoding="utf-8") if path.exists() else ""
-        if current != text:
-            print(f"{path} is stale: run python -m picsellia_contract.openapi", file=sys.stderr)
+        found = stale()
+        if found:
+            names = ", ".join(found)
+            print(f"stale: {names}: run python -m picsellia_contract.openapi", file=sys.stderr)
             return 1
         return 0
-    path.write_text(text, encoding="utf-8")
-    print(f"wrote {path} ({len(_bundled()['components']['schemas'])} schemas)")
+    changed = write()
+    count = len(_bundled()["components"]["schemas"])
+    print(f"wrote {bundle_path()} ({count} schemas); regenerated: {', '.join(changed) or 'none'}")
     return 0
 
 

@@ -64,6 +64,8 @@ def check_message(
     if deployment_type is not None and deployment_type not in DEPLOYMENT_TYPES:
         raise ValueError(f"unknown deployment type {deployment_type!r}; one of {DEPLOYMENT_TYPES}")
     raw_paths = raw_prediction_paths(name)
+    if deployment_type is None:  # a concrete message names its type
+        deployment_type = load_schema(name).get("x-deployment-type")
     problems: list[Problem] = []
     for error in schema_errors(name, _without_raw_predictions(instance, raw_paths)):
         if not any(_starts_with(error.absolute_path, path) for path in raw_paths):
@@ -105,15 +107,20 @@ def message_name(message: str) -> str:
 @functools.cache
 def raw_prediction_paths(name: str) -> tuple[tuple[str, ...], ...]:
     """Where a message holds a raw_predictions object: its properties referring to
-    ``raw-predictions.json`` (or the root, for that schema itself)."""
+    ``raw-predictions.json`` or one type's ``raw-predictions-<type>.json`` (a concrete
+    message), or the root, for the union itself."""
     if name == RAW_PREDICTIONS:
         return ((),)
     properties = load_schema(name).get("properties", {})
     return tuple(
         (key,)
         for key, subschema in properties.items()
-        if subschema.get("$ref", "").removesuffix(".json") == RAW_PREDICTIONS
+        if _is_raw_predictions(subschema.get("$ref", "").removesuffix(".json"))
     )
+
+
+def _is_raw_predictions(stem: str) -> bool:
+    return stem == RAW_PREDICTIONS or stem.startswith(RAW_PREDICTIONS + "-")
 
 
 def _raw_problems(raw: Any, path: tuple, deployment_type: str | None, size) -> list[Problem]:
