@@ -152,6 +152,23 @@ def _boxes_fine(boxes: list, size: tuple) -> bool:
     return True
 
 
+IMAGE_KEYS = ("image", "cloud_image")
+
+
+def check_one_image(payload: dict[str, Any]) -> list[Problem]:
+    """Exactly one of ``image`` and ``cloud_image``: the schema has both optional, as every
+    generated type can hold them, and leaves the choice to this check."""
+    sent = [key for key in IMAGE_KEYS if key in payload]
+    if not sent:
+        message = "send the image: either 'image' (the file as base64) or 'cloud_image' (a bucket reference)"
+        return [Problem("image_missing", "", message)]
+    if len(sent) == 2:
+        return [
+            Problem("image_conflict", "", "send exactly one of 'image' and 'cloud_image', not both")
+        ]
+    return []
+
+
 def check_image(payload: dict[str, Any], data: bytes | None) -> list[Problem]:
     """``image`` (decoded: ``data``) is a PNG or JPEG that agrees with content_type, width,
     height; ``data`` is None when ``image`` is not strict base64."""

@@ -77,6 +77,8 @@ def check_message(
         problems.append(Problem("type_not_monitorable", "", message_))
     image = None
     if isinstance(instance, dict):
+        if "one_image" in named:
+            problems.extend(checks.check_one_image(instance))
         if "image" in named and isinstance(instance.get("image"), str):
             image = checks.strict_b64decode(instance["image"])
             problems.extend(checks.check_image(instance, image))

@@ -94,7 +94,7 @@ def test_every_annotation_keyword_is_in_the_vocabulary_and_fits_it():
             assert key in keywords, (path.name, key)
             assert list(Draft202012Validator(keywords[key]["schema"]).iter_errors(value)) == []
             used.add(key)
-    assert {"x-error-code", "x-checks", "x-geometry", "x-deployment-type"} <= used
+    assert {"x-checks", "x-geometry", "x-deployment-type", "x-generated-from"} <= used
 
 
 def test_warnings_are_contract_codes():

@@ -29,9 +29,9 @@ NODE_BIN = CODEGEN / "node_modules" / ".bin"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 BUNDLE = bundle_path()
 OPENAPI_GENERATOR = "org.openapitools:openapi-generator-cli:7.25.0"
-# Problems a type system can hold. Composition (exactly one of image and cloud_image: codes
-# image_missing, image_conflict; keys that go together: dependentRequired) no generator turns
-# into a type: the validator and the vectors catch those.
+# Problems a type system can hold. Rules across keys (exactly one of image and cloud_image: the
+# x-check one_image; keys that go together: dependentRequired) no generator turns into a type:
+# the validator and the vectors catch those.
 STRUCTURAL = {
     "missing_property",
     "unknown_property",
