@@ -160,7 +160,10 @@ def check_one_image(payload: dict[str, Any]) -> list[Problem]:
     generated type can hold them, and leaves the choice to this check."""
     sent = [key for key in IMAGE_KEYS if key in payload]
     if not sent:
-        message = "send the image: either 'image' (the file as base64) or 'cloud_image' (a bucket reference)"
+        message = (
+            "send the image: either 'image' (the file as base64) or 'cloud_image' "
+            "(a bucket reference)"
+        )
         return [Problem("image_missing", "", message)]
     if len(sent) == 2:
         return [

@@ -43,7 +43,7 @@ def item(id_: str, concrete: str, payload) -> dict:
 @functools.cache
 def corpus() -> tuple[dict, ...]:
     items = []
-    for group, test in vector_tests():
+    for _, test in vector_tests():
         if test.get("concrete") in concrete_names().values():
             items.append(item(f"vector: {test['description']}", test["concrete"], test["data"]))
     for concrete in sorted(concrete_names().values()):
