@@ -40,7 +40,10 @@ def node_tools() -> Path:
 
 
 # openapi-generator's options per client (its "batch" config): names that compile in each language,
-# and for Java the native HTTP client, Jakarta annotations and no JsonNullable wrapper.
+# and for Java the native HTTP client, Jakarta annotations, JsonNullable for nullable fields (a
+# plain field under the client's NON_NULL drops detection_texts: null and prediction_id: null)
+# and optional lists and maps left null until set (empty ones would be sent: an empty
+# detection_boxes on a SEGMENTATION prediction is a list_length_mismatch).
 OPENAPI_GENERATOR_CLIENTS = {
     "typescript-fetch": {},
     "go": {"additionalProperties": {"packageName": "picsellia", "enumClassPrefix": True}},
@@ -53,7 +56,8 @@ OPENAPI_GENERATOR_CLIENTS = {
         "artifactId": "picsellia-client",
         "additionalProperties": {
             "useJakartaEe": True,
-            "openApiNullable": False,
+            "openApiNullable": True,
+            "containerDefaultToNull": True,
             "hideGenerationTimestamp": True,
         },
     },

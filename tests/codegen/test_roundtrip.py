@@ -67,3 +67,15 @@ def test_oapi_codegen_go_models_give_every_payload_back(items, generated):
     names = sorted({i["component"] for i in items})
     program = oapi_codegen(generated / "oapi-codegen", BUNDLE, names)
     all_identical(round_trip("oapi-codegen", [program], items))
+
+
+def test_openapi_generator_java_models_give_every_payload_back(items, openapi_generated):
+    folder = openapi_generated["java"]
+    source = folder / "src" / "main" / "java" / "roundtrip"
+    source.mkdir(parents=True)
+    shutil.copy(FIXTURES / "java" / "RoundTrip.java", source)
+    maven = ["mvn", "-B", "-q", "-T1", "-DskipTests", "-Dmaven.javadoc.skip=true"]
+    run([*maven, "compile", "dependency:build-classpath", "-Dmdep.outputFile=cp.txt"], folder)
+    classpath = f"{folder / 'target' / 'classes'}:{(folder / 'cp.txt').read_text().strip()}"
+    program = ["java", "-cp", classpath, "roundtrip.RoundTrip"]
+    all_identical(round_trip("openapi-generator-java", program, items))
