@@ -6,7 +6,10 @@ runs them. Each set-up writes its counts to build/codegen/roundtrip/<set-up>.jso
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -14,8 +17,9 @@ import pytest
 from picsellia_contract.concrete import concrete_names
 
 from .corpus import corpus
-from .helpers import BUNDLE, FIXTURES, run
-from .roundtrip import counts, round_trip, summary
+from .helpers import BUNDLE, FIXTURES, SCHEMAS, run, same_json
+from .roundtrip import counts, report, round_trip, summary
+from .test_quicktype_go import guide_sed_expression
 
 pytestmark = pytest.mark.slow
 GO_ENV = {"GOTOOLCHAIN": "local", "GOFLAGS": "-mod=readonly"}
@@ -79,3 +83,80 @@ def test_openapi_generator_java_models_give_every_payload_back(items, openapi_ge
     classpath = f"{folder / 'target' / 'classes'}:{(folder / 'cp.txt').read_text().strip()}"
     program = ["java", "-cp", classpath, "roundtrip.RoundTrip"]
     all_identical(round_trip("openapi-generator-java", program, items))
+
+
+def typescript_corpus(items: list[dict]) -> str:
+    """corpus.ts: each payload as a literal of its generated type, one line each (line i + 4 is
+    item i), so that tsc's errors name the payloads a type refuses."""
+    lines = ['import type { components } from "./schema";', "type S = components['schemas'];"]
+    lines.append("export const items: unknown[] = [")
+    for item in items:
+        lines.append(f"  ((x: S['{item['component']}']) => x)({json.dumps(item['payload'])}),")
+    return "\n".join([*lines, "];", ""])
+
+
+def test_openapi_typescript_types_take_every_payload(node_tools, items, generated):
+    folder = generated / "openapi-typescript-roundtrip"
+    folder.mkdir()
+    run([node_tools / "openapi-typescript", BUNDLE, "-o", folder / "schema.ts"])
+    (folder / "corpus.ts").write_text(typescript_corpus(items))
+    shutil.copy(FIXTURES / "tsconfig.json", folder / "tsconfig.json")
+    done = subprocess.run(
+        [node_tools / "tsc", "-p", folder], capture_output=True, text=True, check=False
+    )
+    refused = {int(n) - 4 for n in re.findall(r"corpus\.ts\((\d+),", done.stdout)}
+    assert refused <= set(range(len(items))), done.stdout
+    # What a TypeScript client does with a typed body: JSON.parse, then JSON.stringify.
+    echo = "process.stdout.write(JSON.stringify(JSON.parse(require('fs').readFileSync(0,'utf8'))"
+    echo += ".map((i) => ({out: JSON.parse(JSON.stringify(i.payload))}))))"
+    judged = round_trip("openapi-typescript", ["node", "-e", echo], items)
+    judged = [("unparsable" if n in refused else k, i, r) for n, (k, i, r) in enumerate(judged)]
+    report("openapi-typescript", judged)
+    all_identical(judged)
+
+
+def concrete_files() -> list[Path]:
+    return [SCHEMAS / f"{name}.json" for name in sorted(concrete_names().values())]
+
+
+def test_quicktype_typescript_gives_every_payload_back(node_tools, items, generated):
+    folder = generated / "quicktype-typescript-roundtrip"
+    folder.mkdir()
+    args = ["--src-lang", "schema", "--lang", "typescript", "-o", folder / "contract.ts"]
+    run([node_tools / "quicktype", *args, *concrete_files()])
+    shutil.copy(FIXTURES / "quicktype_roundtrip.ts", folder / "main.ts")
+    options = {"strict": True, "target": "ES2022", "module": "commonjs", "outDir": "out"}
+    config = {"compilerOptions": {**options, "types": []}, "include": ["*.ts"]}
+    (folder / "tsconfig.json").write_text(json.dumps(config))
+    run([node_tools / "tsc", "-p", folder])
+    all_identical(round_trip("quicktype-typescript", ["node", folder / "out" / "main.js"], items))
+
+
+def only_null_texts_added(item: dict, out: dict) -> bool:
+    """``out`` is the payload with ``detection_texts: null`` where it had no detection_texts."""
+    expected = json.loads(json.dumps(item["payload"]))
+    for key in ("raw_predictions", "shadow_raw_predictions"):
+        if isinstance(expected.get(key), dict):
+            expected[key].setdefault("detection_texts", None)
+    return same_json(expected, out)
+
+
+def test_quicktype_go_with_the_guides_sed_line_loses_only_absent_texts(
+    node_tools, items, generated
+):
+    folder = generated / "quicktype-go-roundtrip"
+    folder.mkdir()
+    args = ["--src-lang", "schema", "--lang", "go", "--package", "main", "-o", folder / "c.go"]
+    run([node_tools / "quicktype", *args, *concrete_files()])
+    run(["sed", "-E", "-i", guide_sed_expression(), folder / "c.go"])
+    shutil.copy(FIXTURES / "oapi-codegen" / "main.go", folder / "main.go")
+    names = sorted({i["component"] for i in items})
+    (folder / "types.go").write_text(go_types_table(names, "p").replace("p.", ""))
+    (folder / "go.mod").write_text("module picsellia.invalid/quicktype\n\ngo 1.21\n")
+    run(["go", "build", "-o", "roundtrip", "."], folder, **GO_ENV)
+    judged = round_trip("quicktype-go", [folder / "roundtrip"], items)
+    found = counts(judged)
+    assert found["refused"] == found["unparsable"] == 0, summary(judged)
+    # a []string without omitempty: an absent detection_texts is written null (accepted)
+    changed = [(i, r) for kind, i, r in judged if kind == "changed"]
+    assert all(only_null_texts_added(i, r["out"]) for i, r in changed), summary(judged)
