@@ -99,6 +99,8 @@ def test_openapi_typescript_types_take_every_payload(node_tools, items, generate
     folder = generated / "openapi-typescript-roundtrip"
     folder.mkdir()
     run([node_tools / "openapi-typescript", BUNDLE, "-o", folder / "schema.ts"])
+    # the guide says so: the predict form's image is typed as text, not a Blob
+    assert re.search(r"^\s+media: string;$", (folder / "schema.ts").read_text(), re.MULTILINE)
     (folder / "corpus.ts").write_text(typescript_corpus(items))
     shutil.copy(FIXTURES / "tsconfig.json", folder / "tsconfig.json")
     done = subprocess.run(
