@@ -17,7 +17,7 @@ import pytest
 from picsellia_contract.concrete import concrete_names
 
 from .corpus import corpus
-from .helpers import BUNDLE, FIXTURES, SCHEMAS, run, same_json
+from .helpers import BUNDLE, FIXTURES, ROOT, SCHEMAS, run, same_json
 from .roundtrip import counts, report, round_trip, summary
 from .test_quicktype_go import guide_sed_expression
 
@@ -30,10 +30,32 @@ def items() -> list[dict]:
     return list(corpus())
 
 
-def all_identical(judged: list) -> None:
+GUIDE = ROOT / "docs" / "porting-guide.md"
+# Each set-up's row in the guide's table of counts, by the start of its first cell.
+ROWS = {
+    "openapi-typescript": "openapi-typescript 7.13.0",
+    "quicktype-typescript": "quicktype 26.0.0, TypeScript",
+    "oapi-codegen": "oapi-codegen v2.8.2",
+    "openapi-generator-java": "openapi-generator 7.25.0, Java native",
+    "quicktype-go": "quicktype 26.0.0, Go",
+}
+
+
+def as_the_guide_says(setup: str, judged: list) -> None:
+    """The guide's row for ``setup`` gives the counts measured, and its total the corpus size."""
+    text = GUIDE.read_text(encoding="utf-8")
+    row = re.search(rf"^\| {re.escape(ROWS[setup])}[^|]*\|(.+)\|$", text, re.MULTILINE)
+    assert row, f"the porting guide has no row for {setup}"
+    written = [int(cell) for cell in row.group(1).split("|")]
+    assert written == list(counts(judged).values()), (setup, summary(judged))
+    assert f"on {len(judged)} payloads" in text.replace("\n", " ")
+
+
+def all_identical(setup: str, judged: list) -> None:
     assert counts(judged) == {**dict.fromkeys(counts(judged), 0), "identical": len(judged)}, (
         summary(judged)
     )
+    as_the_guide_says(setup, judged)
 
 
 def test_the_corpus_holds_every_concrete_message_and_the_mocks_answers(items):
@@ -70,7 +92,7 @@ def oapi_codegen(folder: Path, bundle: Path, names: list[str]) -> Path:
 def test_oapi_codegen_go_models_give_every_payload_back(items, generated):
     names = sorted({i["component"] for i in items})
     program = oapi_codegen(generated / "oapi-codegen", BUNDLE, names)
-    all_identical(round_trip("oapi-codegen", [program], items))
+    all_identical("oapi-codegen", round_trip("oapi-codegen", [program], items))
 
 
 def test_openapi_generator_java_models_give_every_payload_back(items, openapi_generated):
@@ -82,7 +104,7 @@ def test_openapi_generator_java_models_give_every_payload_back(items, openapi_ge
     run([*maven, "compile", "dependency:build-classpath", "-Dmdep.outputFile=cp.txt"], folder)
     classpath = f"{folder / 'target' / 'classes'}:{(folder / 'cp.txt').read_text().strip()}"
     program = ["java", "-cp", classpath, "roundtrip.RoundTrip"]
-    all_identical(round_trip("openapi-generator-java", program, items))
+    all_identical("openapi-generator-java", round_trip("openapi-generator-java", program, items))
 
 
 def typescript_corpus(items: list[dict]) -> str:
@@ -114,7 +136,7 @@ def test_openapi_typescript_types_take_every_payload(node_tools, items, generate
     judged = round_trip("openapi-typescript", ["node", "-e", echo], items)
     judged = [("unparsable" if n in refused else k, i, r) for n, (k, i, r) in enumerate(judged)]
     report("openapi-typescript", judged)
-    all_identical(judged)
+    all_identical("openapi-typescript", judged)
 
 
 def concrete_files() -> list[Path]:
@@ -131,19 +153,23 @@ def test_quicktype_typescript_gives_every_payload_back(node_tools, items, genera
     config = {"compilerOptions": {**options, "types": []}, "include": ["*.ts"]}
     (folder / "tsconfig.json").write_text(json.dumps(config))
     run([node_tools / "tsc", "-p", folder])
-    all_identical(round_trip("quicktype-typescript", ["node", folder / "out" / "main.js"], items))
+    program = ["node", folder / "out" / "main.js"]
+    all_identical("quicktype-typescript", round_trip("quicktype-typescript", program, items))
 
 
-def only_null_texts_added(item: dict, out: dict) -> bool:
-    """``out`` is the payload with ``detection_texts: null`` where it had no detection_texts."""
+def only_absent_written_null(item: dict, out: dict) -> bool:
+    """``out`` is the payload with ``null`` for each nullable key it left out: detection_texts
+    and a predict answer's prediction_id (where null and absent mean the same)."""
     expected = json.loads(json.dumps(item["payload"]))
     for key in ("raw_predictions", "shadow_raw_predictions"):
         if isinstance(expected.get(key), dict):
             expected[key].setdefault("detection_texts", None)
+    if item["concrete"].startswith("predict-response-"):
+        expected.setdefault("prediction_id", None)
     return same_json(expected, out)
 
 
-def test_quicktype_go_with_the_guides_sed_line_loses_only_absent_texts(
+def test_quicktype_go_with_the_guides_sed_line_writes_null_for_absent_nullables(
     node_tools, items, generated
 ):
     folder = generated / "quicktype-go-roundtrip"
@@ -159,6 +185,7 @@ def test_quicktype_go_with_the_guides_sed_line_loses_only_absent_texts(
     judged = round_trip("quicktype-go", [folder / "roundtrip"], items)
     found = counts(judged)
     assert found["refused"] == found["unparsable"] == 0, summary(judged)
-    # a []string without omitempty: an absent detection_texts is written null (accepted)
+    # a nullable field has no omitempty: when absent it is written null (accepted)
     changed = [(i, r) for kind, i, r in judged if kind == "changed"]
-    assert all(only_null_texts_added(i, r["out"]) for i, r in changed), summary(judged)
+    assert all(only_absent_written_null(i, r["out"]) for i, r in changed), summary(judged)
+    as_the_guide_says("quicktype-go", judged)
