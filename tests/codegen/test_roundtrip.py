@@ -35,6 +35,7 @@ GUIDE = ROOT / "docs" / "porting-guide.md"
 ROWS = {
     "openapi-typescript": "openapi-typescript 7.13.0",
     "quicktype-typescript": "quicktype 26.0.0, TypeScript",
+    "hey-api": "@hey-api/openapi-ts 0.95.0",
     "oapi-codegen": "oapi-codegen v2.8.2",
     "openapi-generator-java": "openapi-generator 7.25.0, Java native",
     "quicktype-go": "quicktype 26.0.0, Go",
@@ -107,36 +108,58 @@ def test_openapi_generator_java_models_give_every_payload_back(items, openapi_ge
     all_identical("openapi-generator-java", round_trip("openapi-generator-java", program, items))
 
 
-def typescript_corpus(items: list[dict]) -> str:
-    """corpus.ts: each payload as a literal of its generated type, one line each (line i + 4 is
-    item i), so that tsc's errors name the payloads a type refuses."""
-    lines = ['import type { components } from "./schema";', "type S = components['schemas'];"]
-    lines.append("export const items: unknown[] = [")
+def typescript_corpus(items: list[dict], header: str, type_of: str) -> str:
+    """corpus.ts: each payload as a literal of its generated type (``type_of`` formatted with
+    the component's name), one line each (line i + HEADER_LINES is item i), so that tsc's
+    errors name the payloads a type refuses."""
+    lines = [header, "export const items: unknown[] = ["]
     for item in items:
-        lines.append(f"  ((x: S['{item['component']}']) => x)({json.dumps(item['payload'])}),")
+        type_ = type_of.format(name=item["component"])
+        lines.append(f"  ((x: {type_}) => x)({json.dumps(item['payload'])}),")
     return "\n".join([*lines, "];", ""])
 
 
-def test_openapi_typescript_types_take_every_payload(node_tools, items, generated):
-    folder = generated / "openapi-typescript-roundtrip"
-    folder.mkdir()
-    run([node_tools / "openapi-typescript", BUNDLE, "-o", folder / "schema.ts"])
-    # the guide says so: the predict form's image is typed as text, not a Blob
-    assert re.search(r"^\s+media: string;$", (folder / "schema.ts").read_text(), re.MULTILINE)
-    (folder / "corpus.ts").write_text(typescript_corpus(items))
+HEADER_LINES = 3  # the header line, the array's first line, 1-based numbering
+
+
+def typescript_round_trip(node_tools, items, folder: Path, header: str, type_of: str) -> list:
+    """Compile the corpus as literals beside the generated types, then JSON.parse/stringify
+    each payload (what a TypeScript client does with a typed body); a payload tsc refuses is
+    unparsable."""
+    (folder / "corpus.ts").write_text(typescript_corpus(items, header, type_of))
     shutil.copy(FIXTURES / "tsconfig.json", folder / "tsconfig.json")
     done = subprocess.run(
         [node_tools / "tsc", "-p", folder], capture_output=True, text=True, check=False
     )
-    refused = {int(n) - 4 for n in re.findall(r"corpus\.ts\((\d+),", done.stdout)}
+    lines = re.findall(r"corpus\.ts\((\d+),", done.stdout)
+    refused = {int(n) - HEADER_LINES for n in lines}
     assert refused <= set(range(len(items))), done.stdout
-    # What a TypeScript client does with a typed body: JSON.parse, then JSON.stringify.
+    assert done.returncode == 0 or lines, done.stdout  # no error elsewhere in the code
     echo = "process.stdout.write(JSON.stringify(JSON.parse(require('fs').readFileSync(0,'utf8'))"
     echo += ".map((i) => ({out: JSON.parse(JSON.stringify(i.payload))}))))"
-    judged = round_trip("openapi-typescript", ["node", "-e", echo], items)
-    judged = [("unparsable" if n in refused else k, i, r) for n, (k, i, r) in enumerate(judged)]
+    judged = round_trip(folder.name, ["node", "-e", echo], items)
+    return [("unparsable" if n in refused else k, i, r) for n, (k, i, r) in enumerate(judged)]
+
+
+def test_openapi_typescript_types_take_every_payload(node_tools, items, generated):
+    folder = generated / "openapi-typescript"
+    folder.mkdir()
+    run([node_tools / "openapi-typescript", BUNDLE, "-o", folder / "schema.ts"])
+    # the guide says so: the predict form's image is typed as text, not a Blob
+    assert re.search(r"^\s+media: string;$", (folder / "schema.ts").read_text(), re.MULTILINE)
+    header = 'import type { components as C } from "./schema";'
+    judged = typescript_round_trip(node_tools, items, folder, header, "C['schemas']['{name}']")
     report("openapi-typescript", judged)
     all_identical("openapi-typescript", judged)
+
+
+def test_hey_api_types_take_every_payload(node_tools, items, generated):
+    folder = generated / "hey-api"
+    run([node_tools / "openapi-ts", "-i", BUNDLE, "-o", folder, "-c", "@hey-api/client-fetch"])
+    header = 'import type * as T from "./types.gen";'
+    judged = typescript_round_trip(node_tools, items, folder, header, "T.{name}")
+    report("hey-api", judged)
+    all_identical("hey-api", judged)
 
 
 def concrete_files() -> list[Path]:
