@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import copy
 import json
+import sys
+from pathlib import Path
 from typing import Any
 
 from .geometry import RAW_PREDICTIONS_PREFIX, type_schemas
@@ -144,3 +146,38 @@ def write_files() -> list[str]:
 def _read(name: str) -> str | None:
     path = schema_dir() / name
     return path.read_text(encoding="utf-8") if path.exists() else None
+
+
+def definitions_document() -> dict[str, Any]:
+    """The concrete messages and every component they refer to, as one JSON Schema whose
+    ``definitions`` are the bundle's components (``#/definitions/<Name>``): the input of JSON
+    Schema generators that read one file of definitions (typify)."""
+    from .openapi import COMPONENTS, bundled_openapi  # openapi imports this module
+
+    components = bundled_openapi()["components"]["schemas"]
+    wanted = [n for n, schema in components.items() if GENERATED_FROM in schema]
+    kept: set[str] = set()
+    while wanted:
+        name = wanted.pop()
+        if name not in kept:
+            kept.add(name)
+            text = json.dumps(components[name])
+            wanted += [t.split('"')[0] for t in text.split(f'"{COMPONENTS}')[1:]]
+    text = json.dumps({name: components[name] for name in sorted(kept)})
+    definitions = json.loads(text.replace(f'"{COMPONENTS}', '"#/definitions/'))
+    return {"$schema": "http://json-schema.org/draft-07/schema#", "definitions": definitions}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m picsellia_contract.concrete --definitions FILE``: write definitions_document."""
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 2 or args[0] != "--definitions":
+        print("usage: python -m picsellia_contract.concrete --definitions FILE", file=sys.stderr)
+        return 2
+    text = json.dumps(definitions_document(), indent=2, ensure_ascii=False) + "\n"
+    Path(args[1]).write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -4,6 +4,7 @@ generated from the union message, each accepting exactly what the union accepts 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import pytest
@@ -142,3 +143,17 @@ def test_concrete_messages_accept_exactly_what_the_union_accepts_per_type(drawn)
     data = monitoring if message == "monitoring-prediction-request" else shadow
     assert is_valid(validate(concrete_names()[message, type_], data))
     assert_concrete_is_union(message, data)
+
+
+def test_the_definitions_document_holds_the_concrete_messages_and_what_they_use(tmp_path):
+    from picsellia_contract.concrete import main
+
+    assert main(["--definitions", str(tmp_path / "d.json")]) == 0
+    definitions = json.loads((tmp_path / "d.json").read_text())["definitions"]
+    names = {pascal_case(load_schema(stem)["title"]) for stem in concrete_names().values()}
+    assert names <= set(definitions) and "RawPredictions" not in definitions
+    text = json.dumps(definitions)
+    assert "#/components/" not in text
+    for target in set(re.findall(r'"#/definitions/([^"]+)"', text)):
+        assert target in definitions
+    assert main([]) == 2

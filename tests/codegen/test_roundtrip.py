@@ -10,6 +10,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -39,6 +40,7 @@ ROWS = {
     "oapi-codegen": "oapi-codegen v2.8.2",
     "openapi-generator-java": "openapi-generator 7.25.0, Java native",
     "quicktype-go": "quicktype 26.0.0, Go",
+    "typify": "cargo-typify 0.8.0",
 }
 
 
@@ -212,3 +214,69 @@ def test_quicktype_go_with_the_guides_sed_line_writes_null_for_absent_nullables(
     changed = [(i, r) for kind, i, r in judged if kind == "changed"]
     assert all(only_absent_written_null(i, r["out"]) for i, r in changed), summary(judged)
     as_the_guide_says("quicktype-go", judged)
+
+
+TYPIFY = ("cargo-typify", "0.8.0")
+CARGO_ROOT = ROOT / "build" / "codegen" / "cargo"
+RUST_TARGET = ROOT / "build" / "codegen" / "rust-target"
+# What typify's types leave out when writing: an optional list or map when empty
+# (skip_serializing_if is_empty), a nullable field when null (Option, skip_serializing_if none).
+TYPIFY_DROPS = {
+    "tags": [],
+    "metadata": {},
+    "custom_metadata": {},
+    "custom_metrics": {},
+    "prediction_id": None,
+    "detection_texts": None,
+}
+
+
+def cargo_typify() -> Path:
+    """The pinned cargo-typify, installed once into build/codegen/cargo (a few minutes)."""
+    binary = CARGO_ROOT / "bin" / "cargo-typify"
+    name, version = TYPIFY
+    installed = run([binary, "typify", "--version"]) if binary.exists() else ""
+    if version not in installed:
+        install = ["cargo", "install", f"{name}@{version}", "--locked", "-j1", "--root"]
+        run(["nice", "-n", "10", *install, CARGO_ROOT], timeout=1800)
+    return binary
+
+
+def only_typify_drops(item: dict, out: dict) -> bool:
+    """``out`` is the payload without the keys typify drops, when they held what it drops."""
+
+    def without(node: dict) -> dict:
+        kept = {k: v for k, v in node.items() if not (k in TYPIFY_DROPS and v == TYPIFY_DROPS[k])}
+        for key in ("raw_predictions", "shadow_raw_predictions"):
+            if isinstance(kept.get(key), dict):
+                kept[key] = without(kept[key])
+        return kept
+
+    return same_json(without(item["payload"]), out)
+
+
+def test_typify_rust_loses_only_empty_optional_lists_and_nulls(items, generated):
+    folder = generated / "typify"
+    (folder / "src").mkdir(parents=True)
+    for name in ("Cargo.toml", "Cargo.lock"):
+        shutil.copy(FIXTURES / "typify" / name, folder / name)
+    shutil.copy(FIXTURES / "typify" / "main.rs", folder / "src" / "main.rs")
+    python = [sys.executable, "-m", "picsellia_contract.concrete", "--definitions"]
+    run([*python, folder / "definitions.json"])
+    run([cargo_typify(), "typify", folder / "definitions.json", "-o", folder / "src/contract.rs"])
+    names = sorted({i["component"] for i in items})
+    arms = "\n".join(f'        "{n}" => Some(round_trip::<contract::{n}>(p)),' for n in names)
+    (folder / "src" / "types.rs").write_text(
+        "use crate::{contract, round_trip};\nuse serde_json::Value;\n\n"
+        "pub fn convert(name: &str, p: &Value) -> Option<Result<Value, String>> {\n"
+        f"    match name {{\n{arms}\n        _ => None,\n    }}\n}}\n"
+    )
+    build = ["cargo", "build", "-j1", "--quiet", "--locked"]
+    run(["nice", "-n", "10", *build], folder, CARGO_TARGET_DIR=str(RUST_TARGET))
+    program = RUST_TARGET / "debug" / "picsellia-typify-roundtrip"
+    judged = round_trip("typify", [program], items)
+    found = counts(judged)
+    assert found["refused"] == found["unparsable"] == 0, summary(judged)
+    changed = [(i, r) for kind, i, r in judged if kind == "changed"]
+    assert all(only_typify_drops(i, r["out"]) for i, r in changed), summary(judged)
+    as_the_guide_says("typify", judged)
