@@ -50,7 +50,7 @@ def broken_bundle(tmp_path) -> Path:
     bundle = json.loads(tool.CURRENT.read_text())
     broken = copy.deepcopy(bundle)
     del broken["paths"]["/api/deployment/{id}/stats"]
-    login = broken["components"]["schemas"]["LoginResponse"]
+    login = broken["components"]["schemas"]["LoginAnswer"]
     del login["properties"]["jwt"]
     login["required"].remove("jwt")
     path = tmp_path / "broken.json"

@@ -157,3 +157,36 @@ def test_the_definitions_document_holds_the_concrete_messages_and_what_they_use(
     for target in set(re.findall(r'"#/definitions/([^"]+)"', text)):
         assert target in definitions
     assert main([]) == 2
+
+
+def nodes(node):
+    """Every dict inside ``node``, examples left out."""
+    if isinstance(node, dict):
+        yield node
+        for key, value in node.items():
+            if key != "examples":
+                yield from nodes(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from nodes(value)
+
+
+# The names code generators give their own wrappers of an operation (oapi-codegen: Response,
+# Params, JSONRequestBody...; hey-api: Data, Responses, Errors...).
+WRAPPERS = ("Response", "Responses", "Data", "Error", "Errors", "Params", "JSONBody")
+WRAPPERS += ("JSONRequestBody", "MultipartBody", "MultipartRequestBody", "RequestObject")
+
+
+def test_the_bundle_is_generator_friendly():
+    bundle = bundled_openapi()
+    for node in nodes(bundle["components"]["schemas"]):
+        kinds = node.get("type")
+        kinds = kinds if isinstance(kinds, list) else [kinds]
+        if "number" in kinds:
+            assert node.get("format") == "double", node  # not float32, nor a decimal string
+        if "enum" in node or "const" in node:
+            assert "type" in node, node  # an untyped enum is interface{} or Object
+    operations = [o for item in bundle["paths"].values() for o in item.values()]
+    ids = [o["operationId"] for o in operations if isinstance(o, dict) and "operationId" in o]
+    taken = {i[0].upper() + i[1:] + wrapper for i in ids for wrapper in WRAPPERS}
+    assert taken & set(bundle["components"]["schemas"]) == set()
