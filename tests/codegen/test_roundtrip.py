@@ -124,7 +124,9 @@ def typescript_corpus(items: list[dict], header: str, type_of: str) -> str:
 HEADER_LINES = 3  # the header line, the array's first line, 1-based numbering
 
 
-def typescript_round_trip(node_tools, items, folder: Path, header: str, type_of: str) -> list:
+def typescript_round_trip(
+    setup: str, node_tools, items, folder: Path, header: str, type_of: str
+) -> list:
     """Compile the corpus as literals beside the generated types, then JSON.parse/stringify
     each payload (what a TypeScript client does with a typed body); a payload tsc refuses is
     unparsable."""
@@ -139,27 +141,29 @@ def typescript_round_trip(node_tools, items, folder: Path, header: str, type_of:
     assert done.returncode == 0 or lines, done.stdout  # no error elsewhere in the code
     echo = "process.stdout.write(JSON.stringify(JSON.parse(require('fs').readFileSync(0,'utf8'))"
     echo += ".map((i) => ({out: JSON.parse(JSON.stringify(i.payload))}))))"
-    judged = round_trip(folder.name, ["node", "-e", echo], items)
+    judged = round_trip(setup, ["node", "-e", echo], items)
     return [("unparsable" if n in refused else k, i, r) for n, (k, i, r) in enumerate(judged)]
 
 
 def test_openapi_typescript_types_take_every_payload(node_tools, items, generated):
-    folder = generated / "openapi-typescript"
+    folder = generated / "openapi-typescript-roundtrip"
     folder.mkdir()
     run([node_tools / "openapi-typescript", BUNDLE, "-o", folder / "schema.ts"])
     # the guide says so: the predict form's image is typed as text, not a Blob
     assert re.search(r"^\s+media: string;$", (folder / "schema.ts").read_text(), re.MULTILINE)
     header = 'import type { components as C } from "./schema";'
-    judged = typescript_round_trip(node_tools, items, folder, header, "C['schemas']['{name}']")
+    judged = typescript_round_trip(
+        "openapi-typescript", node_tools, items, folder, header, "C['schemas']['{name}']"
+    )
     report("openapi-typescript", judged)
     all_identical("openapi-typescript", judged)
 
 
 def test_hey_api_types_take_every_payload(node_tools, items, generated):
-    folder = generated / "hey-api"
+    folder = generated / "hey-api-roundtrip"
     run([node_tools / "openapi-ts", "-i", BUNDLE, "-o", folder, "-c", "@hey-api/client-fetch"])
     header = 'import type * as T from "./types.gen";'
-    judged = typescript_round_trip(node_tools, items, folder, header, "T.{name}")
+    judged = typescript_round_trip("hey-api", node_tools, items, folder, header, "T.{name}")
     report("hey-api", judged)
     all_identical("hey-api", judged)
 
