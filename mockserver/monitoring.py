@@ -12,7 +12,7 @@ from .bodies import forget_image_text, parse_pairs, read_json
 from .context import Context
 from .errors import ApiError
 from .exchange import Answer, Incoming
-from .records import image_summary, store_monitored, stored_prediction
+from .records import image_summary, store_posted, stored_prediction
 from .routing import add_views
 
 bp = Blueprint("monitoring", __name__)
@@ -23,21 +23,11 @@ def monitor(ctx: Context, incoming: Incoming, id: str) -> Answer:
     deployment = authorize(ctx, "monitoring", id, incoming.headers.get("Authorization"))
     body = read_json(incoming)
     checked = ctx.check("monitoring-prediction-request", body, deployment)
-    digest = None
+    summary = None
     if checked.image is not None:
         summary = image_summary(checked.image)  # hashed once: for the journal and the 409 rule
         body = forget_image_text(incoming, body, summary)
-        digest = summary["sha256"]
-    prediction_id = store_monitored(
-        ctx,
-        deployment,
-        body,
-        "monitoring",
-        checked.image,
-        True,
-        image_sha256=digest,
-        warnings=checked.problems,
-    )
+    prediction_id = store_posted(ctx, deployment, body, checked, summary)
     warnings = [w.as_dict() for w in checked.problems]
     return Answer(
         {"id": prediction_id, "warnings": warnings},

@@ -81,6 +81,25 @@ def store_monitored(
     return prediction_id
 
 
+def store_posted(ctx: Context, deployment: Deployment, body: dict, checked, summary) -> str:
+    """Store a monitoring body as posted, once checked (``checked``: its decoded image and
+    warnings; ``summary``: the image's size and SHA-256, hashed once by the caller): 409 rule
+    on, the image kept as bytes and the base64 text dropped."""
+    if checked.image is not None:
+        body = {**body, "image": None}
+    digest = summary["sha256"] if summary else None
+    return store_monitored(
+        ctx,
+        deployment,
+        body,
+        "monitoring",
+        checked.image,
+        True,
+        image_sha256=digest,
+        warnings=checked.problems,
+    )
+
+
 def _shadow_of(body: dict) -> str | None:
     """A payload that carries the shadow model's prediction has its shadow already."""
     if "shadow_raw_predictions" not in body:

@@ -22,7 +22,7 @@ from ..context import Context
 from ..errors import ApiError
 from ..exchange import Answer, Incoming
 from ..journal import as_entry
-from ..records import image_summary, store_monitored
+from ..records import image_summary, store_posted
 from . import reports
 from .grading import grade
 from .scenarios import files_dir, load_scenario, scenario_paths, substitute
@@ -169,20 +169,8 @@ def store_setup_prediction(ctx: Context, deployment: Deployment, payload: dict) 
     if isinstance(body.get("image"), str) and (files_dir() / body["image"]).is_file():
         body["image"] = base64.b64encode((files_dir() / body["image"]).read_bytes()).decode()
     checked = ctx.check("monitoring-prediction-request", body, deployment)
-    digest = None
-    if checked.image is not None:
-        digest = image_summary(checked.image)["sha256"]
-        body = {**body, "image": None}
-    return store_monitored(
-        ctx,
-        deployment,
-        body,
-        "monitoring",
-        checked.image,
-        True,
-        image_sha256=digest,
-        warnings=checked.problems,
-    )
+    summary = image_summary(checked.image) if checked.image is not None else None
+    return store_posted(ctx, deployment, body, checked, summary)
 
 
 def settle(scenario: dict) -> None:
