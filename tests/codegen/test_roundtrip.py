@@ -7,6 +7,7 @@ runs them. Each set-up writes its counts to build/codegen/roundtrip/<set-up>.jso
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -221,8 +222,14 @@ def test_quicktype_go_with_the_guides_sed_line_writes_null_for_absent_nullables(
 
 
 TYPIFY = ("cargo-typify", "0.8.0")
-CARGO_ROOT = ROOT / "build" / "codegen" / "cargo"
-RUST_TARGET = ROOT / "build" / "codegen" / "rust-target"
+# Built once per machine, not per checkout (CI clones afresh): the user's cache, as cargo's,
+# Go's and pip's own caches are.
+BUILD_CACHE = Path(
+    os.environ.get("PICSELLIA_BUILD_CACHE")
+    or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "picsellia-contract-kit"
+)
+CARGO_ROOT = BUILD_CACHE / "cargo"
+RUST_TARGET = BUILD_CACHE / "rust-target"
 # What typify's types leave out when writing: an optional list or map when empty
 # (skip_serializing_if is_empty), a nullable field when null (Option, skip_serializing_if none).
 TYPIFY_DROPS = {
@@ -236,7 +243,7 @@ TYPIFY_DROPS = {
 
 
 def cargo_typify() -> Path:
-    """The pinned cargo-typify, installed once into build/codegen/cargo (a few minutes)."""
+    """The pinned cargo-typify, installed once into the build cache (a few minutes)."""
     binary = CARGO_ROOT / "bin" / "cargo-typify"
     name, version = TYPIFY
     installed = run([binary, "typify", "--version"]) if binary.exists() else ""
