@@ -12,8 +12,6 @@ in under 5 s, the disk in use not doubled, the space given back.
 from __future__ import annotations
 
 import argparse
-import base64
-import json
 import os
 import sys
 import tempfile
@@ -22,11 +20,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from memory import png_of  # noqa: E402
+from workload import monitoring_body  # noqa: E402
 
 from mockserver.app import create_app  # noqa: E402
 from mockserver.config import Config  # noqa: E402
-
-RAW = {"detection_classes": [0], "detection_scores": [0.9], "detection_boxes": [[4, 6, 20, 30]]}
 
 
 def sizes(db: Path) -> str:
@@ -49,17 +46,7 @@ def main() -> int:
     deployment = next(d for d in config.deployments.values() if d.type == "OBJECT_DETECTION")
     login = {"api_token": deployment.api_tokens[0], "deployment_id": deployment.id}
     jwt = client.post("/api/auth/login", json=login).json["jwt"]
-    body = json.dumps(
-        {
-            "filename": "frame.png",
-            "content_type": "image/png",
-            "image": base64.b64encode(image).decode(),
-            "width": side,
-            "height": side,
-            "raw_predictions": RAW,
-            "latency": 0.1,
-        }
-    )
+    body = monitoring_body(image, side)
     url = f"/api/deployment/{deployment.id}/predictions"
     started = time.perf_counter()
     for _ in range(args.images):
