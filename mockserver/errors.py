@@ -1,18 +1,14 @@
 """The server's one error family and its one error shape (schemas/error.json).
 
-``ApiError`` carries a catalogued code, a status, a message and the list of problems, and renders
-itself as RFC 9457 problem+json with a ``message`` key.
+``ApiError`` carries a catalogued code, a status, a message and the list of problems; its
+``body()`` is RFC 9457 problem+json with a ``message`` key (``exchange.error_answer`` answers it).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from flask import Response
-
 from picsellia_contract import Problem, error_catalogue, status_titles
-
-from .jsontext import dumps
 
 PROBLEM_TYPE_BASE = "https://picsellia-mock.invalid/problems/"
 
@@ -48,12 +44,6 @@ class ApiError(Exception):
             "message": self.message,
             "problems": [p.as_dict() for p in self.problems],
         }
-
-    def response(self) -> Response:
-        text = dumps(self.body())
-        response = Response(text, self.status, mimetype="application/problem+json")
-        response.headers.update(self.headers)
-        return response
 
 
 def contract_error(problems: Sequence[Problem], deployment_id: str | None = None) -> ApiError:
