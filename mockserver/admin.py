@@ -100,6 +100,7 @@ def validate(ctx: Context, incoming: Incoming, message: str) -> Answer:
         deployment_type=query.get("deployment_type"),
         strict={**field_defaults("admin-validate-query"), **query}["strict"] == "true",
         now=ctx.now,
+        label_count=int(query["label_count"]) if "label_count" in query else None,
     )
     return Answer(verdict(checked.problems))
 

@@ -23,7 +23,7 @@ from typing import Any
 
 from werkzeug.sansio.multipart import Data, Epilogue, Field, File, MultipartDecoder, NeedData
 
-from picsellia_contract.checks import strict_b64decode
+from picsellia_contract.strict_base64 import strict_b64decode
 
 from .jsontext import dumps
 from .records import image_summary

@@ -40,10 +40,17 @@ class Context:
             deployment_type=deployment.type if deployment else None,
             strict=self.strict,
             now=self.now,
+            label_count=label_count(deployment),
         )
         if not is_valid(checked.problems):
             raise contract_error(checked.problems, deployment.id if deployment else None)
         return checked
+
+
+def label_count(deployment: Deployment | None) -> int | None:
+    """How many labels class indexes are checked against: None (not checked) for a deployment
+    configured without labels."""
+    return (len(deployment.labels) or None) if deployment else None
 
 
 def read_context() -> Context:

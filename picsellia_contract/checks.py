@@ -2,29 +2,28 @@
 
 A code's severity is the catalogue's: errors (list lengths, strict base64, the image against
 ``content_type``, the prediction's type against the deployment's, JSON-in-text form fields) and
-warnings (scores, geometry, declared image size, timestamps in the future). Which checks run on a
-message is named by its schema's ``x-checks`` annotation; the geometry keys come from each type
-schema's ``x-geometry`` (see ``geometry.py``).
+warnings (class indexes beyond the deployment's labels, scores, geometry, declared image size,
+timestamps in the future). Which checks run on a message is named by its schema's ``x-checks``
+annotation; the geometry keys come from each type schema's ``x-geometry`` (see ``geometry.py``;
+boxes in ``boxes.py``, base64 in ``strict_base64.py``).
 """
 
 from __future__ import annotations
 
-import binascii
 import json
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-import pybase64
-
+from .boxes import check_boxes
 from .geometry import geometries, geometry_keys, type_schema_name, type_schemas
 from .images import image_size, sniff_content_type
 from .problems import Problem, json_type_of, pointer
 from .registry import inlined_schema
+from .strict_base64 import first_fault
 
 # How far ahead of the server's clock a timestamp may be before it is warned about: a choice of
 # this project (clocks drift), not a fact of the wire, so it is a constant and not a schema.
 FUTURE_TOLERANCE_SECONDS = 60
-BASE64_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 
 
 def monitorable_types() -> tuple[str, ...]:
@@ -102,6 +101,19 @@ def check_list_lengths(raw: dict[str, Any], path: Sequence) -> Iterator[Problem]
         yield Problem("list_length_mismatch", pointer([*path, key]), message)
 
 
+def check_class_range(raw: dict[str, Any], path: Sequence, label_count: int) -> Iterator[Problem]:
+    """Class indexes at or beyond the deployment's label count are warned about (a negative
+    one is the schema's: ``minimum: 0``)."""
+    classes = raw.get("detection_classes")
+    for i, index in enumerate(classes if isinstance(classes, list) else []):
+        if type(index) is int and index >= label_count:
+            message = (
+                f"class {index} is not one of the deployment's {label_count} labels "
+                f"(indexes 0 to {label_count - 1})"
+            )
+            yield Problem("class_out_of_range", pointer([*path, "detection_classes", i]), message)
+
+
 def check_scores(raw: dict[str, Any], path: Sequence) -> Iterator[Problem]:
     """Scores outside [0, 1] are warned about."""
     scores = raw.get("detection_scores")
@@ -112,44 +124,17 @@ def check_scores(raw: dict[str, Any], path: Sequence) -> Iterator[Problem]:
 
 
 def check_geometry(raw: dict[str, Any], path: Sequence, size: tuple | None) -> Iterator[Problem]:
-    """Inverted boxes; boxes, points, vertices and keypoints outside the image."""
+    """Inverted boxes; boxes, points, vertices and keypoints outside the image; boxes that fit
+    it only when read x-first (see ``boxes.py``)."""
     for geometry in geometries():
         if geometry.shape == "box":
-            yield from _check_boxes(_list(raw.get(geometry.key)), [*path, geometry.key], size)
+            yield from check_boxes(_list(raw.get(geometry.key)), [*path, geometry.key], size)
         elif size and geometry.coordinates is not None:
             items = _list(raw.get(geometry.key))
             for where, xy in _coordinates(items, [*path, geometry.key], geometry.nesting):
                 if not _inside(xy, size):
                     message = f"[{xy[0]}, {xy[1]}] is outside the {size[0]} x {size[1]} image"
                     yield Problem("geometry_outside_image", pointer(where), message)
-
-
-def _check_boxes(boxes: list, path: list, size: tuple | None) -> Iterator[Problem]:
-    if size and _boxes_fine(boxes, size):  # the usual case, told in one pass
-        return
-    for i, box in enumerate(boxes):
-        if not (isinstance(box, list) and len(box) == 4 and all(map(_is_number, box))):
-            continue
-        y1, x1, y2, x2 = box
-        if y1 > y2 or x1 > x2:
-            message = f"{box} is not [top, left, bottom, right]: y1 > y2 or x1 > x2"
-            yield Problem("box_inverted", pointer([*path, i]), message)
-        if size and not (_inside((x1, y1), size) and _inside((x2, y2), size)):
-            message = f"{box} reaches outside the {size[0]} x {size[1]} image"
-            yield Problem("box_outside_image", pointer([*path, i]), message)
-
-
-def _boxes_fine(boxes: list, size: tuple) -> bool:
-    """Whether every box is in order and inside the image: nothing to report. (A box with a
-    bool in it may pass: _check_boxes would skip it too, as not four numbers.)"""
-    try:
-        width, height = size
-        for y1, x1, y2, x2 in boxes:
-            if not (0 <= y1 <= y2 <= height and 0 <= x1 <= x2 <= width):
-                return False
-    except (TypeError, ValueError):  # not four items, or not comparable: _check_boxes says what
-        return False
-    return True
 
 
 IMAGE_KEYS = ("image", "cloud_image")
@@ -178,7 +163,8 @@ def check_image(payload: dict[str, Any], data: bytes | None) -> list[Problem]:
     if not isinstance(payload.get("image"), str):
         return []
     if data is None:
-        message = "is not strict standard base64 (alphabet A-Z a-z 0-9 + /, '=' padding, no spaces)"
+        fault = first_fault(payload["image"])
+        message = fault.message() if fault else "is not strict standard base64"
         return [Problem("invalid_base64", "/image", message)]
     kind, size = sniff_content_type(data), image_size(data)
     if kind is None or size is None:
@@ -227,31 +213,6 @@ def json_text_fields(message: str) -> tuple[str, ...]:
     properties = inlined_schema(message).get("properties", {})
     wanted = "application/json"
     return tuple(k for k, v in properties.items() if v.get("contentMediaType") == wanted)
-
-
-def strict_b64decode(text: str) -> bytes | None:
-    """Decode standard padded base64, or None unless ``text`` is exactly its canonical encoding."""
-    try:
-        data = _decode(text)  # alphabet, length and padding
-    except (binascii.Error, ValueError):
-        return None
-    return data if _canonical_tail(text) else None
-
-
-def _decode(text: str) -> bytes:
-    """Standard base64 with its padding, nothing else (pybase64: SIMD, about 50 times faster
-    than the standard library's ``binascii.a2b_base64`` and, unlike it, refusing text after the
-    padding); the str is read in place, not copied into bytes."""
-    return pybase64.b64decode(text, validate=True)
-
-
-def _canonical_tail(text: str) -> bool:
-    """The bits that padding leaves unused in the last character are zero (RFC 4648, 3.5)."""
-    padding = 2 if text.endswith("==") else 1 if text.endswith("=") else 0  # rstrip: a copy
-    if padding == 0:
-        return True
-    last = BASE64_ALPHABET.index(text[-padding - 1])
-    return last & (0x0F if padding == 2 else 0x03) == 0
 
 
 def _is_number(value: Any) -> bool:

@@ -1,7 +1,8 @@
 """The ``validate`` command: check a JSON file against a message of the contract.
 
-``picsellia-mock validate MESSAGE FILE [--deployment-type T] [--strict] [--json]`` prints each
-problem with its JSON Pointer and code. Exit status: 0 valid (warnings allowed), 1 invalid,
+``picsellia-mock validate MESSAGE FILE [--deployment-type T] [--labels N] [--strict] [--json]``
+prints each problem with its JSON Pointer and code; ``--labels N`` (the deployment's number of
+labels) warns about class indexes N or more. Exit status: 0 valid (warnings allowed), 1 invalid,
 2 usage error. ``POST /__admin/validate/{message}`` answers the same verdict as ``--json``.
 """
 
@@ -23,6 +24,12 @@ def add_validate_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("message", help="schema name, e.g. monitoring-prediction-request")
     parser.add_argument("file", help="JSON file to check, or - for standard input")
     parser.add_argument("--deployment-type", choices=DEPLOYMENT_TYPES, default=None)
+    parser.add_argument(
+        "--labels",
+        metavar="N",
+        default=None,
+        help="the deployment's number of labels: warn about class indexes N or more",
+    )
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
     parser.add_argument("--json", action="store_true", help="print the problems as JSON")
 
@@ -37,6 +44,9 @@ def run_validate(args: argparse.Namespace, prog: str = "picsellia-mock") -> int:
     if args.message.removesuffix(".json") not in message_names():
         known = ", ".join(message_names())
         return _usage(prog, f"unknown message {args.message!r}; one of: {known}")
+    label_count = _label_count(args.labels)
+    if label_count == 0:
+        return _usage(prog, f"--labels wants a number of labels, 1 or more; got {args.labels!r}")
     try:
         if args.file == "-":
             text = sys.stdin.read()
@@ -50,7 +60,11 @@ def run_validate(args: argparse.Namespace, prog: str = "picsellia-mock") -> int:
     except (ValueError, RecursionError) as exc:
         return _usage(prog, f"{args.file} is not JSON: {exc}")
     problems = validate(
-        args.message, instance, deployment_type=args.deployment_type, strict=args.strict
+        args.message,
+        instance,
+        deployment_type=args.deployment_type,
+        strict=args.strict,
+        label_count=label_count,
     )
     valid = is_valid(problems)
     if args.json:
@@ -62,6 +76,13 @@ def run_validate(args: argparse.Namespace, prog: str = "picsellia-mock") -> int:
         for p in problems:
             print(f"  {p.severity:<7} {p.pointer or '/'}  [{p.code}] {p.message}")
     return EXIT_VALID if valid else EXIT_INVALID
+
+
+def _label_count(text: str | None) -> int | None:
+    """The count ``--labels`` gives, None when absent, 0 when it is not a count of 1 or more."""
+    if text is None:
+        return None
+    return int(text) if text.isascii() and text.isdigit() and int(text) >= 1 else 0
 
 
 def _usage(prog: str, message: str) -> int:

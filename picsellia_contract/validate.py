@@ -17,6 +17,7 @@ from .geometry import type_schema_name
 from .images import image_size
 from .problems import ERROR, WARNING, Problem, from_schema_error, pointer, sort_problems
 from .registry import load_schema, schema_errors, validator_for
+from .strict_base64 import strict_b64decode
 
 DEPLOYMENT_TYPES = tuple(load_schema("common")["$defs"]["deployment_type"]["enum"])
 RAW_PREDICTIONS = "raw-predictions"
@@ -38,16 +39,24 @@ def validate(
     deployment_type: str | None = None,
     strict: bool = False,
     now: float | None = None,
+    label_count: int | None = None,
 ) -> list[Problem]:
     """Check ``instance`` against the schema ``message`` (a file stem, file name or ``$id``).
 
     ``deployment_type`` (a wire value such as ``OBJECT_DETECTION``) makes the raw predictions'
     keys checked against that type; without it the type is inferred from the keys. ``strict``
     turns warnings into errors. ``now`` (epoch seconds) is the clock for future timestamps.
+    ``label_count`` (1 or more), the number of the deployment's labels, makes class indexes
+    at or beyond it warned about (``class_out_of_range``); without it they are not checked.
     Returns every problem, sorted by pointer then code; an empty list means valid.
     """
     return check_message(
-        message, instance, deployment_type=deployment_type, strict=strict, now=now
+        message,
+        instance,
+        deployment_type=deployment_type,
+        strict=strict,
+        now=now,
+        label_count=label_count,
     ).problems
 
 
@@ -58,11 +67,14 @@ def check_message(
     deployment_type: str | None = None,
     strict: bool = False,
     now: float | None = None,
+    label_count: int | None = None,
 ) -> Checked:
     """``validate``, also handing back the decoded image (see ``Checked``)."""
     name = message_name(message)
     if deployment_type is not None and deployment_type not in DEPLOYMENT_TYPES:
         raise ValueError(f"unknown deployment type {deployment_type!r}; one of {DEPLOYMENT_TYPES}")
+    if label_count is not None and not (type(label_count) is int and label_count >= 1):
+        raise ValueError(f"label_count is a number of labels, 1 or more; got {label_count!r}")
     raw_paths = raw_prediction_paths(name)
     if deployment_type is None:  # a concrete message names its type
         deployment_type = load_schema(name).get("x-deployment-type")
@@ -80,7 +92,7 @@ def check_message(
         if "one_image" in named:
             problems.extend(checks.check_one_image(instance))
         if "image" in named and isinstance(instance.get("image"), str):
-            image = checks.strict_b64decode(instance["image"])
+            image = strict_b64decode(instance["image"])
             problems.extend(checks.check_image(instance, image))
         if "timestamp" in named:
             problems.extend(checks.check_timestamp(instance, time.time() if now is None else now))
@@ -90,7 +102,7 @@ def check_message(
     for path in raw_paths:
         raw = _get(instance, path)
         if raw is not _ABSENT:
-            problems.extend(_raw_problems(raw, path, deployment_type, size))
+            problems.extend(_raw_problems(raw, path, deployment_type, size, label_count))
     if strict:
         problems = [Problem(p.code, p.pointer, p.message, ERROR) for p in problems]
     return Checked(sort_problems(problems), image)
@@ -125,7 +137,9 @@ def _is_raw_predictions(stem: str) -> bool:
     return stem == RAW_PREDICTIONS or stem.startswith(RAW_PREDICTIONS + "-")
 
 
-def _raw_problems(raw: Any, path: tuple, deployment_type: str | None, size) -> list[Problem]:
+def _raw_problems(
+    raw: Any, path: tuple, deployment_type: str | None, size, label_count: int | None
+) -> list[Problem]:
     if not isinstance(raw, dict):
         return [Problem("wrong_type", pointer(path), "must be an object")]
     problems = []
@@ -139,6 +153,8 @@ def _raw_problems(raw: Any, path: tuple, deployment_type: str | None, size) -> l
         errors = schema_errors(type_schema_name(type_), raw)
         problems = [p for e in errors for p in from_schema_error(e, path)]
     problems.extend(checks.check_list_lengths(raw, path))
+    if label_count is not None:
+        problems.extend(checks.check_class_range(raw, path, label_count))
     problems.extend(checks.check_scores(raw, path))
     problems.extend(checks.check_geometry(raw, path, size))
     return problems

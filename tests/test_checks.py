@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from picsellia_contract import checks, validate
 from picsellia_contract.problems import Problem
+from picsellia_contract.strict_base64 import strict_b64decode
 
 from .helpers import sdk_payload
 
@@ -46,7 +47,7 @@ NOISE = ["=", "==", "A", "z", "/", "+", "-", "_", "\n", " ", "\u00e9"]
     ],
 )
 def test_strict_base64(text, decoded):
-    assert checks.strict_b64decode(text) == decoded
+    assert strict_b64decode(text) == decoded
 
 
 @given(st.binary(max_size=40), st.lists(st.sampled_from(NOISE), max_size=3), st.integers(0, 60))
@@ -55,7 +56,7 @@ def test_strict_base64_takes_exactly_the_canonical_encoding(data, noise, at):
     some bytes: a valid encoding with text spliced in decodes only if it is one still."""
     encoded = base64.b64encode(data).decode()
     text = encoded[:at] + "".join(noise) + encoded[at:]
-    decoded = checks.strict_b64decode(text)
+    decoded = strict_b64decode(text)
     if decoded is None:
         assert base64.b64encode(_lenient(text)).decode() != text
     else:
@@ -71,7 +72,7 @@ def _lenient(text: str) -> bytes:
 
 def test_strict_base64_round_trips_binary():
     data = bytes(range(256)) * 3
-    assert checks.strict_b64decode(base64.b64encode(data).decode()) == data
+    assert strict_b64decode(base64.b64encode(data).decode()) == data
 
 
 @pytest.mark.parametrize(
@@ -194,10 +195,12 @@ BOX = st.one_of(
 @example([[41, 10, 42, 20]])
 @example([[-1, 10, 20, 20]])
 @example([[10, 10, 20, 20], [10, 10, 20, True]])  # a bool is not a number
+@example([[45, 5, 48, 30]])  # [x1, y1, x2, y2]: outside as read, inside read x-first
 @example([[10, 10, 20, 20.5], [30, 5, 29, 6]])
 def test_boxes_are_judged_one_by_one(boxes):
     """Every box of four numbers is inverted when y1 > y2 or x1 > x2, outside when a corner
-    leaves the 50 x 40 image; anything else is left to the schema."""
+    leaves the 50 x 40 image, suspect when outside but inside once read x-first; anything else
+    is left to the schema."""
     size = (50, 40)  # width, height
     expected = []
     for i, box in enumerate(boxes):
@@ -208,6 +211,8 @@ def test_boxes_are_judged_one_by_one(boxes):
             expected.append(("box_inverted", f"/raw/detection_boxes/{i}"))
         if not all(0 <= x <= 50 for x in (x1, x2)) or not all(0 <= y <= 40 for y in (y1, y2)):
             expected.append(("box_outside_image", f"/raw/detection_boxes/{i}"))
+            if 0 <= y1 <= y2 <= 50 and 0 <= x1 <= x2 <= 40:  # read x-first, it fits
+                expected.append(("box_axis_order_suspect", f"/raw/detection_boxes/{i}"))
     raw = {"detection_boxes": boxes}
     found = [(p.code, p.pointer) for p in checks.check_geometry(raw, ["raw"], size)]
     assert found == expected

@@ -19,7 +19,7 @@ from picsellia_contract import check_message
 from picsellia_contract.images import image_size
 
 from ..config import Deployment
-from ..context import Context
+from ..context import Context, label_count
 from ..records import as_received
 
 MESSAGE = "monitoring-prediction-request"
@@ -77,5 +77,11 @@ def warnings(ctx: Context, row: sqlite3.Row, deployment: Deployment) -> list[dic
     if row["has_image"]:
         image = ctx.store.prediction(row["id"])["image"]
         body["image"] = base64.b64encode(image).decode("ascii")
-    checked = check_message(MESSAGE, body, deployment_type=deployment.type, now=row["received_at"])
+    checked = check_message(
+        MESSAGE,
+        body,
+        deployment_type=deployment.type,
+        now=row["received_at"],
+        label_count=label_count(deployment),
+    )
     return [p.as_dict() for p in checked.problems]
