@@ -90,7 +90,15 @@ class Runner:
             )
         if http.get("config") and not self._has_config_deployments(http, test):
             return f"needs a server started with --config schemas/vectors/{http['config']}"
+        if "label_count" in group and not self._has_labels(http, test, group["label_count"]):
+            return f"needs demo deployments with {group['label_count']} labels"
         return None
+
+    def _has_labels(self, http: dict, test: dict, count: int) -> bool:
+        """Whether the deployment the test goes to has ``count`` labels (class range)."""
+        type_ = test.get("http_deployment_type") or http.get("deployment_type")
+        deployment = self.deployments.get(demo_name(type_)) if type_ else None
+        return deployment is not None and len(deployment.get("labels", [])) == count
 
     def _has_config_deployments(self, http: dict, test: dict) -> bool:
         type_ = test.get("http_deployment_type") or http.get("deployment_type")

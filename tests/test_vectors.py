@@ -97,6 +97,7 @@ def test_vector(group, test):
         test["data"],
         deployment_type=group.get("deployment_type"),
         strict=group.get("strict", False),
+        label_count=group.get("label_count"),
     )
     found = sorted((p.code, p.pointer) for p in problems)
     expected = sorted((p["code"], p["pointer"]) for p in test.get("problems", []))
@@ -146,3 +147,19 @@ def test_every_http_vector_agrees_with_a_live_mock(tmp_path, capsys, strict):
     assert code == 0, out
     summary = re.search(r"(\d+) agree, 0 disagree", out)
     assert summary and int(summary.group(1)) >= (9 if strict else 150), out
+
+
+def test_a_group_with_labels_is_sent_only_to_a_deployment_with_that_many():
+    from mockdriver.vectors import Runner
+
+    runner = object.__new__(Runner)  # no server: only the deployments it would have listed
+    runner.strict = False
+    group = next(g for _, g, _ in CASES if "label_count" in g and not g.get("strict"))
+    test = group["tests"][0]
+    name = "demo-" + group["http"]["deployment_type"].lower().replace("_", "-")
+    labels = ["l"] * group["label_count"]
+    runner.deployments = {name: {"name": name, "labels": labels}}
+    assert runner._skip_reason(group, group["http"], test) is None
+    runner.deployments[name]["labels"] = labels[:-1]
+    reason = runner._skip_reason(group, group["http"], test)
+    assert reason == f"needs demo deployments with {group['label_count']} labels"
