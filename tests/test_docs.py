@@ -62,3 +62,39 @@ def test_every_code_the_guide_names_is_catalogued():
     other_tools = {"skip_serializing_if"}  # serde's attribute, in "Generate a client"
     unknown = named - set(error_catalogue()) - schema_names() - config_keys - other_tools
     assert unknown == set()
+
+
+def test_the_guide_names_every_domain_rules_code():
+    """Each code of a rule JSON Schema cannot express (not a schema keyword's) is in the guide."""
+    from picsellia_contract import error_catalogue
+    from picsellia_contract.problems import FALLBACK_CODE, KEYWORD_CODES
+
+    text = ROOT.joinpath("docs", "porting-guide.md").read_text()
+    contract = {c for c, e in error_catalogue().items() if e["source"] == "contract"}
+    domain = contract - set(KEYWORD_CODES.values()) - {FALLBACK_CODE}
+    assert {c for c in domain if f"`{c}`" not in text} == set()
+
+
+def test_the_guides_quoted_messages_are_the_validators():
+    """The guide quotes the validator's words for class range, boxes and base64."""
+    from picsellia_contract import validate
+
+    text = " ".join(ROOT.joinpath("docs", "porting-guide.md").read_text().split())
+    cloud = {"connector_id": "c", "client_type": "S3", "bucket_name": "b", "object_name": "o"}
+    raw = {"detection_classes": [5], "detection_scores": [0.5], "detection_boxes": [[1, 2, 3, 700]]}
+    payload = {"filename": "f.png", "content_type": "image/png", "width": 640, "height": 480}
+    payload.update(latency=0.1, cloud_image=cloud, raw_predictions=raw)
+    messages = {p.code: p.message for p in validate("monitoring-prediction-request", payload)}
+    assert set(messages) == {"box_outside_image"}  # no label count: classes are not checked
+    messages = {
+        p.code: p.message for p in validate("monitoring-prediction-request", payload, label_count=5)
+    }
+    quoted = "x2 = 700 is past the right edge (640)"
+    assert quoted in text and quoted in messages["box_outside_image"]
+    assert "5 labels" in messages["class_out_of_range"]
+    del payload["cloud_image"]
+    payload["image"] = "A" * 76 + "\n" + "A" * 4
+    found = validate("monitoring-prediction-request", payload)
+    [problem] = [p for p in found if p.code == "invalid_base64"]
+    quoted = "at offset 76, a line break"
+    assert f"`{quoted}`" in text and quoted in problem.message
