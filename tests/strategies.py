@@ -1,7 +1,8 @@
 """Hypothesis strategies for every request message, written from the protocol facts.
 
 Everything drawn here is valid with no problem at all (no warning either): images agree with
-their declared type and size, scores lie in [0, 1], geometry lies inside the image.
+their declared type and size, class indexes are those of the demo deployments' labels, scores
+lie in [0, 1], geometry lies inside the image.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import json
 from hypothesis import strategies as st
 from PIL import Image
 
+from mockserver.config import DEMO_LABELS
 from picsellia_contract.checks import monitorable_types
 from picsellia_contract.geometry import geometry_of
 
@@ -23,6 +25,7 @@ text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_siz
 names = st.text("abcdefghijklmnopqrstuvwxyz0123456789-_.", min_size=1, max_size=20)
 json_scalars = st.none() | st.booleans() | st.integers(-1000, 1000) | text
 json_objects = st.dictionaries(names, json_scalars, max_size=4)
+CLASSES = st.integers(0, len(DEMO_LABELS) - 1)  # beyond: class_out_of_range on a demo deployment
 latencies = st.integers(0, 30) | st.floats(0, 30, allow_nan=False, allow_infinity=False)
 
 
@@ -80,7 +83,7 @@ def raw_predictions(draw, type_, width=64, height=48, min_size=0):
     """raw_predictions of one type, every list of the same length."""
     n = draw(st.integers(min_size, 4))
     raw = {
-        "detection_classes": draw(st.lists(st.integers(0, 20), min_size=n, max_size=n)),
+        "detection_classes": draw(st.lists(CLASSES, min_size=n, max_size=n)),
         "detection_scores": draw(
             st.lists(st.floats(0, 1, allow_nan=False), min_size=n, max_size=n)
         ),

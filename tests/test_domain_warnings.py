@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mockserver.config import DEMO_LABELS
 from picsellia_contract import validate
@@ -14,6 +16,7 @@ from picsellia_mock.cli import main
 from .helpers import assert_error, sdk_payload
 
 MESSAGE = "monitoring-prediction-request"
+C = "/raw_predictions/detection_classes/"
 X_FIRST = [50, 5, 60, 40]  # [x1, y1, x2, y2] on the 64 x 48 image: y1 = 50 is past its bottom
 
 
@@ -35,6 +38,20 @@ def test_a_class_at_or_beyond_the_label_count_is_a_warning_naming_the_count():
         ("class_out_of_range", "/raw_predictions/detection_classes/1", "warning")
     ]
     assert "5 labels" in problems[0].message and "0 to 4" in problems[0].message
+
+
+@given(st.lists(st.integers(-3, 12), max_size=5), st.integers(1, 10))
+def test_each_class_is_judged_against_the_label_count(classes, label_count):
+    body = sdk_payload("CLASSIFICATION")
+    body["raw_predictions"]["detection_classes"] = classes
+    body["raw_predictions"]["detection_scores"] = [0.5] * len(classes)
+    problems = validate(MESSAGE, body, label_count=label_count)
+    expected = [
+        ("out_of_range" if c < 0 else "class_out_of_range", f"{C}{i}")
+        for i, c in enumerate(classes)
+        if c < 0 or c >= label_count
+    ]
+    assert [(p.code, p.pointer) for p in problems] == expected
 
 
 def test_class_indexes_are_not_checked_without_the_label_count():
