@@ -12,6 +12,7 @@ plugin does.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from typing import Any
 
@@ -50,10 +51,10 @@ class LiveMock:
         connection on the server's own thread (its loop then ends)."""
         self._server.task_dispatcher.shutdown()
         if self._thread.is_alive():
-            self._server.trigger.pull_trigger(lambda: wasyncore.close_all(self._connections))
+            with contextlib.suppress(OSError):  # its wake-up pipe closed: the loop is ending
+                self._server.trigger.pull_trigger(lambda: wasyncore.close_all(self._connections))
             self._thread.join(timeout=STOP_SECONDS)
-        else:
-            wasyncore.close_all(self._connections)
+        wasyncore.close_all(self._connections)  # a no-op when the loop closed them
         self.admin.close()
 
     def __enter__(self) -> LiveMock:

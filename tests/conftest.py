@@ -25,6 +25,15 @@ settings.register_profile(
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
 
 
+def pytest_collection_modifyitems(items):
+    """The suite runs on pytest-xdist's workers (``-n auto --dist loadgroup`` in pyproject.toml):
+    the code-generation gate stays on one worker, so that its session fixtures generate and
+    build each client once and no two builds share a folder at the same time."""
+    for item in items:
+        if "codegen" in item.path.relative_to(ROOT).parts:
+            item.add_marker(pytest.mark.xdist_group("codegen"))
+
+
 @pytest.fixture(scope="session")
 def schema_dir() -> Path:
     return SCHEMA_DIR
