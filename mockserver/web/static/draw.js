@@ -42,7 +42,8 @@ export function describe(raw, labels, index) {
   const cls = (raw.detection_classes || [])[index];
   const score = (raw.detection_scores || [])[index];
   const text = (raw.detection_texts || [])[index];
-  const label = Number.isInteger(cls) && cls < labels.length ? labels[cls] : `class ${cls}`;
+  const known = Number.isInteger(cls) && cls >= 0 && cls < labels.length;
+  const label = known ? labels[cls] : `class ${cls}`;
   const parts = [label];
   if (Number.isFinite(score)) parts.push(score.toFixed(2));
   if (text) parts.push(`“${text}”`);
