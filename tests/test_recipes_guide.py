@@ -52,8 +52,10 @@ def test_the_vectors_readme_lists_the_schema_codes():
 
 def test_the_go_glue_calls_what_the_recipe_defines():
     source = "".join(p.read_text(encoding="utf-8") for p in GO_RECIPE.glob("*.go"))
-    defined = set(re.findall(r"^func (?:\([^)]*\) )?([A-Z]\w*)\(", source, re.M))
-    called = set(re.findall(r"\b(?:validate|contract|mock)\.([A-Z]\w*)\(", code_block("go")))
+    defined = set(re.findall(r"^(?:func (?:\([^)]*\) )?|type )([A-Z]\w*)[( ]", source, re.M))
+    called = set(re.findall(r"\b(?:validate|contract|mock)\.([A-Z]\w*)[({]", code_block("go")))
+    fields = re.findall(r"validate\.Query\{(\w+):", code_block("go"))
+    assert fields and all(re.search(rf"^\t{f} ", source, re.M) for f in fields), fields
     assert called and called <= defined, called - defined
     for call in re.findall(r"`((?:jsonschema\.\w+|\w+)\([^`]*\))`", section()):
         name = call.split("(", 1)[0]

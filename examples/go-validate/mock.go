@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"time"
 )
 
@@ -36,16 +37,24 @@ func NewMock(baseURL string) *Mock {
 	return &Mock{BaseURL: baseURL, HTTP: &http.Client{Timeout: 10 * time.Second}}
 }
 
-// Validate posts the payload's JSON text to POST /__admin/validate/{message}; deploymentType
-// ("" to let the mock infer it from the keys) and strict (warnings count as errors) are the
-// query of schemas/admin-validate-query.json.
-func (m *Mock) Validate(message, deploymentType string, strict bool, payload []byte) (Verdict, error) {
+// Query is the query of POST /__admin/validate/{message} (schemas/admin-validate-query.json).
+type Query struct {
+	DeploymentType string // "" lets the mock infer it from the raw predictions' keys
+	Strict         bool   // warnings count as errors
+	LabelCount     int    // the deployment's labels; 0: class indexes are not checked against them
+}
+
+// Validate posts the payload's JSON text to POST /__admin/validate/{message}.
+func (m *Mock) Validate(message string, q Query, payload []byte) (Verdict, error) {
 	query := url.Values{}
-	if deploymentType != "" {
-		query.Set("deployment_type", deploymentType)
+	if q.DeploymentType != "" {
+		query.Set("deployment_type", q.DeploymentType)
 	}
-	if strict {
+	if q.Strict {
 		query.Set("strict", "true")
+	}
+	if q.LabelCount > 0 {
+		query.Set("label_count", strconv.Itoa(q.LabelCount))
 	}
 	address := m.BaseURL + "/__admin/validate/" + url.PathEscape(message)
 	if len(query) > 0 {

@@ -16,6 +16,7 @@ type group struct {
 	Message        string `json:"message"`
 	DeploymentType string `json:"deployment_type"`
 	Strict         bool   `json:"strict"`
+	LabelCount     int    `json:"label_count"`
 	Tests          []struct {
 		Description        string          `json:"description"`
 		Data               json.RawMessage `json:"data"`
@@ -91,7 +92,8 @@ func TestVectors(t *testing.T) {
 					continue
 				}
 				asked++
-				verdict, err := mock.Validate(g.Message, g.DeploymentType, g.Strict, test.Data)
+				query := Query{DeploymentType: g.DeploymentType, Strict: g.Strict, LabelCount: g.LabelCount}
+				verdict, err := mock.Validate(g.Message, query, test.Data)
 				if err != nil {
 					t.Fatalf("%s: %v", where, err)
 				}

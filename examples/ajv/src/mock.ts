@@ -16,19 +16,21 @@ export interface Verdict {
 }
 
 /**
- * Posts the payload to POST {baseUrl}/__admin/validate/{message}; deploymentType (absent: the
- * mock infers it from the keys) and strict (warnings count as errors) are the query of
- * schemas/admin-validate-query.json.
+ * Posts the payload to POST {baseUrl}/__admin/validate/{message}; the options are the query of
+ * schemas/admin-validate-query.json: deploymentType (absent: the mock infers it from the keys),
+ * strict (warnings count as errors), labelCount (the deployment's labels; absent: class indexes
+ * are not checked against them).
  */
 export async function askMock(
   baseUrl: string,
   message: string,
   payload: unknown,
-  options: { deploymentType?: string | null; strict?: boolean } = {},
+  options: { deploymentType?: string | null; strict?: boolean; labelCount?: number } = {},
 ): Promise<Verdict> {
   const query = new URLSearchParams();
   if (options.deploymentType) query.set("deployment_type", options.deploymentType);
   if (options.strict) query.set("strict", "true");
+  if (options.labelCount) query.set("label_count", String(options.labelCount));
   const address = `${baseUrl}/__admin/validate/${encodeURIComponent(message)}?${query}`;
   const answer = await fetch(address, {
     method: "POST",

@@ -15,6 +15,7 @@ interface Group {
   message: string;
   deployment_type?: string | null;
   strict?: boolean;
+  label_count?: number;
   tests: {
     description: string;
     data: unknown;
@@ -63,7 +64,11 @@ for (const file of files.sort()) {
       agreed++;
       if (errors !== null || !MOCK) continue;
       asked++;
-      const options = { deploymentType: group.deployment_type, strict: group.strict };
+      const options = {
+        deploymentType: group.deployment_type,
+        strict: group.strict,
+        labelCount: group.label_count,
+      };
       const verdict = await askMock(MOCK, group.message, test.data, options);
       if (verdict.valid === test.valid && pairs(verdict.problems) === pairs(problems)) {
         answered++;
