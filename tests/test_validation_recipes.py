@@ -63,7 +63,7 @@ def ts_built() -> str:
     node = tool("node", "the TypeScript recipe needs Node.js 18+")
     npm = tool("npm", "the TypeScript recipe needs npm")
     steps = [[npm, "run", "build", "--prefix", str(TS_RECIPE)]]
-    if not (TS_RECIPE / "node_modules").is_dir():
+    if not (TS_RECIPE / "node_modules" / ".bin" / "tsc").exists():  # none, or an older lock's
         steps.insert(0, [npm, "ci", "--prefix", str(TS_RECIPE), "--no-audit", "--no-fund"])
     for step in steps:
         done = subprocess.run(step, capture_output=True, text=True, timeout=300)
