@@ -1,15 +1,16 @@
 """What the web page's poll and the stats cost as the store grows: 10, 100, 1,000 stored images.
 
-    python bench/poll.py [--sizes 10,100,1000] [--megabytes 5] [--repeat 7]
+    python bench/poll.py [--sizes 10,100,1000] [--megabytes 5] [--repeat 15]
 
 Loopback only, bounded (the sizes given), Linux only (reads /proc). One mock is started
-(``--workers 1``: the server process is the worker) on a fresh SQLite file; PNGs of
-``--megabytes`` MB are posted to monitoring until the store holds each size in turn, then the
-page's poll (``GET /__web/predictions``, its default limit and ``?limit=1``), the admin list of
-one record's deployment and both stats routes are timed (median of ``--repeat``), and the
-worker's RSS is read. It prints each figure per size and the ratio of the largest size to the
-smallest. Target (issue 21): within 2x from 10 to 1,000 for time and memory: what a call costs
-follows what it shows, not what is stored.
+(``--workers 1``: the server process is the worker) on a fresh SQLite file; PNGs of ``--megabytes``
+MB are posted to monitoring until the store holds each size in turn, then the page's poll (``GET
+/__web/predictions``, its default limit and ``?limit=1``) and the stats of three services (sums,
+label counts, the latencies' KS drift) are timed (median of ``--repeat``, once the posts' writes
+are flushed and the server idle), and the worker's RSS is read. It prints each figure per size and
+the ratio of the largest size to the smallest. Target (issue 21): within 2x from 10 to 1,000 for
+time and memory: what a call costs follows what it shows, not what is stored. The folder of the
+database is deleted at the end (about 1 GiB: the default image budget).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from __future__ import annotations
 import argparse
 import base64
 import json
+import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -28,6 +31,7 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from memory import png_of, status  # noqa: E402
+from throughput import settle  # noqa: E402
 from workload import free_port, wait_until_up  # noqa: E402
 
 TYPE = "OBJECT_DETECTION"
@@ -49,7 +53,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10,100,1000")
     parser.add_argument("--megabytes", type=float, default=5.0)
-    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--repeat", type=int, default=15)
     args = parser.parse_args()
     sizes = sorted(int(size) for size in args.sizes.split(","))
     image, side = png_of(args.megabytes)
@@ -80,12 +84,13 @@ def main() -> int:
         }
         text = json.dumps({**body, "filename": "FILENAME"})  # each post its own name (the 409 rule)
         posts = url + f"/api/deployment/{deployment['id']}/predictions"
-        stats = url + f"/api/deployment/{deployment['id']}/stats?service=metrics"
+        stats = url + f"/api/deployment/{deployment['id']}/stats?service="
         calls = {
             "poll (page's limit)": lambda: http.get(url + "/__web/predictions"),
             "poll ?limit=1": lambda: http.get(url + "/__web/predictions?limit=1"),
-            "stats": lambda: http.get(stats, headers=auth),
         }
+        for service in ("metrics", "label_distribution", "ks_drift"):
+            calls[f"stats {service}"] = lambda s=service: http.get(stats + s, headers=auth)
         stored, rows = 0, []
         for size in sizes:
             started = time.perf_counter()
@@ -94,13 +99,17 @@ def main() -> int:
                 http.post(posts, data=named, headers=auth).raise_for_status()
                 stored += 1
             filled = time.perf_counter() - started
+            os.sync()  # the images' writes are flushed now, not while the calls are timed
+            settle([server])
             figures = {name: timed(call, args.repeat) for name, call in calls.items()}
             rss = status(server.pid)["VmRSS"]
             rows.append((size, figures, rss))
             shown = ", ".join(
                 f"{name} {seconds * 1000:.1f} ms" for name, seconds in figures.items()
             )
-            print(f"{size:>5} images ({filled:.0f} s to store): {shown}, RSS {rss / 1e6:.0f} MB")
+            disk = sum(f.stat().st_size for f in Path(folder).iterdir()) / 2**20
+            print(f"{size:>5} images ({filled:.0f} s to store, {disk:.0f} MiB on disk):")
+            print(f"      {shown}, worker RSS {rss / 1e6:.0f} MB", flush=True)
         first, last = rows[0], rows[-1]
         print(f"ratios {last[0]} / {first[0]} images:")
         for name in calls:
@@ -109,6 +118,7 @@ def main() -> int:
     finally:
         server.terminate()
         server.wait(timeout=10)
+        shutil.rmtree(folder, ignore_errors=True)
     return 0
 
 

@@ -10,14 +10,14 @@ import secrets
 import sqlite3
 
 from .store import Store
-from .tables import SCHEMA
+from .tables import BACKFILL_FACTS, FACTS_TRIGGER, SCHEMA
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 # PRAGMA user_version of a database this version of the mock made: another value is another
-# program's file, or another version's tables. Version 2 (0.1.0) lacks only the conformance
-# tables, which are added to it.
-SCHEMA_VERSION = 3
-UPGRADABLE = (2,)  # versions upgraded in place (_upgrade_from_2)
+# program's file, or another version's tables. Version 2 (0.1.0) lacks the conformance tables,
+# which are added to it; versions 2 and 3 lack the stats' facts, which are read from the records.
+SCHEMA_VERSION = 4
+UPGRADABLE = (2, 3)  # versions upgraded in place (_upgrade_from_2, then BACKFILL_FACTS)
 
 
 class DatabaseError(Exception):
@@ -87,6 +87,9 @@ def initialise(path: str) -> str:
         if version == 2:
             _upgrade_from_2(connection)
         connection.executescript(SCHEMA)
+        connection.execute(FACTS_TRIGGER)
+        if version in UPGRADABLE:
+            connection.execute(BACKFILL_FACTS)
         connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         key = secrets.token_hex(32)
         connection.execute("INSERT OR IGNORE INTO meta VALUES ('jwt_secret', ?)", (key,))

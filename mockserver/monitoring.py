@@ -73,8 +73,7 @@ def deployment_stats(ctx: Context, incoming: Incoming, id: str) -> Answer:
     deployment = authorize(ctx, "monitoring", id, incoming.headers.get("Authorization"))
     query = parse_pairs(incoming.args, "stats-query")
     warnings = ctx.check("stats-query", query, deployment).problems
-    rows = ctx.store.predictions(deployment.id)
-    body = stats.compute(deployment, query, rows, ctx.now)
+    body = stats.compute(deployment, query, ctx.store.db)
     return Answer(body, deployment_id=id, problems=warnings)
 
 

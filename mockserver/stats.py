@@ -2,21 +2,23 @@
 
 Each function registers, with ``@computes``, the services of common.json#/$defs/stats_service
 it computes; ``dispatch_table`` builds the dispatch from that enum and refuses, at import, an
-enum value without an implementation or an implementation the enum does not name.
+enum value without an implementation or an implementation the enum does not name. Each reads
+the window's facts (facts.py), never the records themselves.
 """
 
 from __future__ import annotations
 
-import json
-import statistics
+import sqlite3
+from bisect import bisect_right
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 
 from picsellia_contract import load_schema
 
 from .config import Deployment
+from .facts import Window
 
-Compute = Callable[[Deployment, list[dict]], dict[str, float]]
+Compute = Callable[[Deployment, Window], dict[str, float]]
 _COMPUTED: dict[str, Compute] = {}
 
 
@@ -49,83 +51,68 @@ def dispatch_table(services: Iterable[str] | None = None) -> dict[str, Compute]:
     return {name: _COMPUTED[name] for name in names}
 
 
-def compute(deployment: Deployment, query: dict, rows: Sequence, now: float) -> dict:
+def compute(deployment: Deployment, query: dict, db: sqlite3.Connection) -> dict:
+    """stats-response.json for a stats-query.json ``query`` on ``deployment``'s records."""
     start = query.get("from_timestamp", query.get("since"))
     end = query.get("to_timestamp")
-    tags = set(query.get("tags", []))
-    bodies = []
-    for row in rows:
-        body = json.loads(row["body"])
-        if (
-            start is not None
-            and row["timestamp"] < start
-            or end is not None
-            and row["timestamp"] > end
-        ):
-            continue
-        if tags and not tags & set(body.get("tags", [])):
-            continue
-        bodies.append(body)
+    window = Window(db, deployment.id, start, end, query.get("tags", []))
     service = query["service"]
+    values = VALUES[service](deployment, window)
     return {
         "deployment_id": deployment.id,
         "service": service,
         "model_id": query.get("model_id"),
         "from_timestamp": start,
         "to_timestamp": end,
-        "count": len(bodies),
-        "values": VALUES[service](deployment, bodies),
+        "count": window.summary["count"],
+        "values": values,
     }
 
 
-def _latencies(bodies: list[dict]) -> list[float]:
-    return [float(b["latency"]) for b in bodies]
-
-
-def _scores(bodies: list[dict]) -> list[float]:
-    return [float(s) for b in bodies for s in b["raw_predictions"]["detection_scores"]]
-
-
-def _mean(values: list[float]) -> float:
-    return statistics.fmean(values) if values else 0.0
+def _score_mean(summary: dict) -> float:
+    return summary["score_sum"] / summary["score_count"] if summary["score_count"] else 0.0
 
 
 @computes("metrics")
-def metrics(deployment: Deployment, bodies: list[dict]) -> dict[str, float]:
-    latencies = _latencies(bodies)
+def metrics(deployment: Deployment, window: Window) -> dict[str, float]:
+    summary = window.summary
     return {
-        "count": len(bodies),
-        "latency_mean": _mean(latencies),
-        "latency_min": min(latencies, default=0.0),
-        "latency_max": max(latencies, default=0.0),
-        "score_mean": _mean(_scores(bodies)),
+        "count": summary["count"],
+        "latency_mean": summary["latency_mean"] or 0.0,
+        "latency_min": summary["latency_min"] or 0.0,
+        "latency_max": summary["latency_max"] or 0.0,
+        "score_mean": _score_mean(summary),
     }
 
 
 @computes("label_distribution", "classification")
-def label_counts(deployment: Deployment, bodies: list[dict]) -> dict[str, float]:
+def label_counts(deployment: Deployment, window: Window) -> dict[str, float]:
+    """Instances per label name (a class index outside the labels: the index as text)."""
+    counted = window.class_counts()
+    if not all(type(index) is int for index, _ in counted):
+        # an index past 64 bits reaches SQLite as a real: count those records in Python
+        counted = Counter(i for classes in window.classes() for i in classes).items()
     counts: Counter = Counter()
-    for body in bodies:
-        for index in body["raw_predictions"]["detection_classes"]:
-            known = 0 <= index < len(deployment.labels)
-            counts[deployment.labels[index] if known else str(index)] += 1
+    for index, count in counted:
+        known = 0 <= index < len(deployment.labels)
+        counts[deployment.labels[index] if known else str(index)] += count
     return dict(counts)
 
 
 @computes("object_detection")
-def object_detection(deployment: Deployment, bodies: list[dict]) -> dict[str, float]:
-    instances = [len(b["raw_predictions"]["detection_classes"]) for b in bodies]
+def object_detection(deployment: Deployment, window: Window) -> dict[str, float]:
+    summary = window.summary
     return {
-        "instances_total": sum(instances),
-        "instances_per_image_mean": _mean([float(n) for n in instances]),
-        "score_mean": _mean(_scores(bodies)),
+        "instances_total": int(summary["instances_total"]),
+        "instances_per_image_mean": summary["instances_mean"] or 0.0,
+        "score_mean": _score_mean(summary),
     }
 
 
 @computes("ks_drift")
-def ks_drift(deployment: Deployment, bodies: list[dict]) -> dict[str, float]:
+def ks_drift(deployment: Deployment, window: Window) -> dict[str, float]:
     """Two-sample Kolmogorov-Smirnov statistic between the older and newer halves."""
-    latencies = _latencies(bodies)
+    latencies = window.latencies()
     half = len(latencies) // 2
     older, newer = sorted(latencies[:half]), sorted(latencies[half:])
     if not older or not newer:
@@ -135,17 +122,14 @@ def ks_drift(deployment: Deployment, bodies: list[dict]) -> dict[str, float]:
     return {"latency_ks_statistic": gap}
 
 
-def _cdf(sample: list[float], x: float) -> float:
-    return sum(v <= x for v in sample) / len(sample)
+def _cdf(ordered: list[float], x: float) -> float:
+    """The share of the sorted sample ``ordered`` at or below ``x``."""
+    return bisect_right(ordered, x) / len(ordered)
 
 
 @computes("ae_outlier")
-def ae_outlier(deployment: Deployment, bodies: list[dict]) -> dict[str, float]:
-    latencies = _latencies(bodies)
-    if len(latencies) < 2:
-        return {"latency_outliers": 0}
-    limit = statistics.fmean(latencies) + 3 * statistics.pstdev(latencies)
-    return {"latency_outliers": sum(v > limit for v in latencies)}
+def ae_outlier(deployment: Deployment, window: Window) -> dict[str, float]:
+    return {"latency_outliers": window.outliers()}
 
 
 VALUES = dispatch_table()

@@ -242,7 +242,7 @@ class Store:
     def reset(self, keep_verdicts: bool = False) -> None:
         """Forget predictions, the journal, faults, the clock offset, strict mode and (unless
         ``keep_verdicts``: a scenario starting) the conformance verdicts."""
-        tables = ["predictions", "journal", "faults", "scenario_started"]
+        tables = ["predictions", "prediction_facts", "journal", "faults", "scenario_started"]
         if not keep_verdicts:
             tables.append("verdicts")
         self.db.execute("BEGIN IMMEDIATE")

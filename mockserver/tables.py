@@ -26,6 +26,21 @@ CREATE TABLE IF NOT EXISTS predictions (
 CREATE INDEX IF NOT EXISTS predictions_by_deployment ON predictions (deployment_id, timestamp);
 -- the page's newest records: read from this index, newest first, up to its limit
 CREATE INDEX IF NOT EXISTS predictions_by_arrival ON predictions (received_at, deployment_id);
+-- What the stats read of each record, one narrow row per prediction (the FACTS trigger writes
+-- it with the record): many to a page, so a deployment's stats never walk the records' pages.
+CREATE TABLE IF NOT EXISTS prediction_facts (
+    id INTEGER PRIMARY KEY,  -- the record's rowid in predictions
+    deployment_id TEXT NOT NULL,
+    received_at REAL NOT NULL,
+    timestamp REAL NOT NULL,
+    latency REAL,
+    classes TEXT,  -- raw_predictions.detection_classes, as JSON
+    instances INTEGER,
+    score_sum REAL,
+    score_count INTEGER,
+    tags TEXT  -- as JSON, or NULL
+);
+CREATE INDEX IF NOT EXISTS facts_by_deployment ON prediction_facts (deployment_id, received_at);
 CREATE TABLE IF NOT EXISTS journal (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     time REAL NOT NULL,
@@ -63,6 +78,31 @@ CREATE TABLE IF NOT EXISTS verdicts (
     verdict TEXT NOT NULL
 );
 """
+
+
+def facts_of(row: str) -> str:
+    """The prediction_facts row of the record ``row`` (``NEW`` in a trigger, ``predictions`` in
+    a backfill), read from its body by SQLite's JSON functions."""
+    raw = "'$.raw_predictions.detection_classes'"
+    scores = "'$.raw_predictions.detection_scores'"
+    return (
+        f"SELECT {row}.rowid, {row}.deployment_id, {row}.received_at, {row}.timestamp, "
+        f"json_extract({row}.body, '$.latency'), json_extract({row}.body, {raw}), "
+        f"json_array_length({row}.body, {raw}), "
+        f"(SELECT total(value) FROM json_each({row}.body, {scores})), "
+        f"json_array_length({row}.body, {scores}), json_extract({row}.body, '$.tags')"
+    )
+
+
+# Kept apart from SCHEMA, which is run a statement at a time when a version 2 file is upgraded.
+FACTS_TRIGGER = f"""
+CREATE TRIGGER IF NOT EXISTS facts AFTER INSERT ON predictions BEGIN
+    INSERT INTO prediction_facts {facts_of("NEW")};
+END
+"""
+BACKFILL_FACTS = (
+    f"INSERT OR IGNORE INTO prediction_facts {facts_of('predictions')} FROM predictions"
+)
 
 INSERT_PREDICTION = (
     "INSERT INTO predictions (id, deployment_id, received_at, timestamp, origin, body, image, "

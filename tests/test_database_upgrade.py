@@ -1,5 +1,6 @@
 """A database made by version 0.1.0 of the mock (schema version 2) is upgraded in place: its
-records keep their bodies and images and gain their image's size and SHA-256."""
+records keep their bodies and images and gain their image's size and SHA-256. A version 2 or 3
+file gains the stats' facts of the records it holds."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ import hashlib
 import json
 import sqlite3
 
+from mockserver import stats
 from mockserver.app import create_app
 from mockserver.config import Config
+from mockserver.database import SCHEMA_VERSION, connect, initialise
 
 from .helpers import image
 
@@ -64,6 +67,8 @@ def test_a_version_2_file_is_upgraded_and_its_records_are_read(tmp_path):
     path = tmp_path / "v2.sqlite3"
     png = image("PNG")
     body = {"filename": "frame.png", "image": None, "width": 64, "height": 48, "tags": []}
+    body["latency"] = 0.25
+    body["raw_predictions"] = {"detection_classes": [1], "detection_scores": [1]}
     with sqlite3.connect(path) as db:
         db.executescript(SCHEMA_V2)
         db.execute("INSERT INTO meta VALUES ('jwt_secret', 'k'), ('clock_offset', '0')")
@@ -83,6 +88,37 @@ def test_a_version_2_file_is_upgraded_and_its_records_are_read(tmp_path):
     drawn = client.get("/__web/predictions").json["predictions"]
     assert [p["id"] for p in drawn] == ["p1"] and drawn[0]["image_url"]
     with sqlite3.connect(path) as db:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         columns = [row[1] for row in db.execute("PRAGMA table_info(predictions)")]
     assert columns[-1] == "image"  # last: reading the other columns skips its pages
+    assert_stats_count_the_record(path, deployment)
+
+
+def assert_stats_count_the_record(path, deployment_id):
+    point = next(d for d in Config().deployments.values() if d.id == deployment_id)
+    db = connect(str(path))
+    try:
+        answer = stats.compute(point, {"service": "metrics"}, db)
+    finally:
+        db.close()
+    assert answer["count"] == 1 and answer["values"]["latency_mean"] == 0.25
+
+
+def test_a_version_3_file_gains_the_facts_of_its_records(tmp_path):
+    """Version 3 (this release's first form) had no facts table: made as 3 made it, a record
+    stored, then upgraded by starting the mock on it."""
+    path = tmp_path / "v3.sqlite3"
+    initialise(str(path))
+    body = {"filename": "f.png", "latency": 0.25, "tags": []}
+    body["raw_predictions"] = {"detection_classes": [0], "detection_scores": [0.5]}
+    with sqlite3.connect(path) as db:
+        db.execute("DROP TRIGGER facts")
+        db.execute("DROP TABLE prediction_facts")
+        db.execute(
+            "INSERT INTO predictions (id, deployment_id, received_at, timestamp, origin, body) "
+            "VALUES ('p1', ?, 1.0, 1.0, 'monitoring', ?)",
+            (point_id(), json.dumps(body)),
+        )
+        db.execute("PRAGMA user_version = 3")
+    create_app(Config(db_path=str(path)))
+    assert_stats_count_the_record(path, point_id())
