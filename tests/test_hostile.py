@@ -12,7 +12,7 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from mockdriver import LiveMock
-from mockserver.capture import HEADER_LIMIT
+from mockserver.capture import HEADER_LIMIT, HEADERS_KEPT
 from mockserver.config import Config
 
 from .helpers import assert_error, image
@@ -38,23 +38,42 @@ def test_a_login_bodys_api_token_is_kept_as_a_fingerprint(client, ids):
     assert fingerprint("demo-api-token") in text
 
 
-def test_credentials_cookies_and_the_admin_token_in_a_referer_are_fingerprinted(client):
-    headers = {
-        "Proxy-Authorization": "Basic c2VjcmV0LXByb3h5",
-        "Cookie": "picsellia_admin_token=secret-admin-token; other=secret-cookie",
-        "Referer": "http://127.0.0.1:8080/?admin_token=secret-admin-token&x=1",
-        "X-Long": "a" * (HEADER_LIMIT * 3),
-    }
-    client.get("/__admin/health?admin_token=secret-admin-token", headers=headers)
+def health_entry(client, headers: dict, query: str = "") -> dict:
+    """The journal entry of one GET /__admin/health sent with these headers."""
+    client.get("/__admin/health" + query, headers=headers)
     [entry] = [e for e in journal(client) if e["operation"] == "adminHealth"]
-    text = json.dumps(entry)
-    for secret in ("c2VjcmV0LXByb3h5", "secret-admin-token", "secret-cookie"):
-        assert secret not in text
+    return entry
+
+
+def test_proxy_credentials_and_cookies_are_fingerprinted(client):
+    headers = {"Proxy-Authorization": "Basic c2VjcmV0LXByb3h5", "Cookie": "other=secret-cookie"}
+    entry = health_entry(client, headers)
+    assert "c2VjcmV0LXByb3h5" not in json.dumps(entry)
+    assert "secret-cookie" not in json.dumps(entry)
     seen = entry["request"]["headers"]
     assert seen["Proxy-Authorization"] == "Basic " + fingerprint("c2VjcmV0LXByb3h5")
-    assert f"admin_token={fingerprint('secret-admin-token')}&x=1" in seen["Referer"]
+
+
+def test_the_admin_token_in_a_cookie_a_referer_or_the_query_is_fingerprinted(client):
+    headers = {
+        "Cookie": "picsellia_admin_token=secret-admin-token",
+        "Referer": "http://127.0.0.1:8080/?admin_token=secret-admin-token&x=1",
+    }
+    entry = health_entry(client, headers, "?admin_token=secret-admin-token")
+    assert "secret-admin-token" not in json.dumps(entry)
+    assert (
+        f"admin_token={fingerprint('secret-admin-token')}&x=1"
+        in entry["request"]["headers"]["Referer"]
+    )
     assert entry["request"]["query"]["admin_token"] == [fingerprint("secret-admin-token")]
+
+
+def test_a_journal_entrys_headers_are_cut(client):
+    headers = {"X-Long": "a" * (HEADER_LIMIT * 3)}
+    headers |= {f"X-Many-{n}": "b" for n in range(HEADERS_KEPT * 2)}
+    seen = health_entry(client, headers)["request"]["headers"]
     assert len(seen["X-Long"]) < HEADER_LIMIT + 40 and seen["X-Long"].endswith("cut]")
+    assert len(seen) == HEADERS_KEPT
 
 
 @pytest.mark.parametrize("path", ["/", "/docs", "/__admin/health", "/__admin/requests"])
