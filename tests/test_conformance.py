@@ -284,22 +284,35 @@ def adapter_script(tmp_path, name: str, body: str) -> str:
     return f"{sys.executable} {script}"
 
 
-def test_invalid_utf8_and_control_characters_are_reported_and_junit_stays_valid(tmp_path):
+def test_invalid_utf8_from_an_adapter_is_reported(tmp_path):
     adapter = adapter_script(
         tmp_path,
         "bytes.py",
         """
         import sys
-        sys.stderr.buffer.write(b"bad \\xff\\xfe bytes \\x00\\x1b[31m red\\n")
+        sys.stderr.buffer.write(b"bad \\xff\\xfe bytes\\n")
         sys.stdout.buffer.write(b"\\xff not json")
+        """,
+    )
+    code, report = run(adapter, tmp_path, "--only", "deployment-info")
+    [verdict] = report["scenarios"]
+    assert code == 1 and "printed no JSON outcome" in verdict["failures"][0]
+    assert "bad \ufffd\ufffd bytes" in verdict["stderr"]
+
+
+def test_control_characters_from_an_adapter_keep_the_junit_file_valid(tmp_path):
+    adapter = adapter_script(
+        tmp_path,
+        "control.py",
+        """
+        import sys
+        sys.stderr.write("bell \\x07 nul \\x00 escape \\x1b[31m red\\n")
         """,
     )
     junit = tmp_path / "junit.xml"
     code, report = run(adapter, tmp_path, "--only", "deployment-info", "--junit", str(junit))
-    [verdict] = report["scenarios"]
-    assert code == 1 and "printed no JSON outcome" in verdict["failures"][0]
-    assert "bad \ufffd\ufffd bytes" in verdict["stderr"]
     ElementTree.parse(junit)  # well-formed despite the control characters
+    assert code == 1 and "bell" in report["scenarios"][0]["stderr"]
 
 
 def test_json_nested_too_deep_is_reported(tmp_path):
@@ -336,11 +349,14 @@ def test_an_adapters_children_are_ended_and_do_not_stall_the_run(tmp_path):
 
 
 def test_an_adapter_signalling_its_group_cannot_stop_the_run(tmp_path):
+    """The script must not be named signal.py: it would import itself instead of the module."""
     adapter = adapter_script(
-        tmp_path, "signal.py", "import os, signal\nos.killpg(0, signal.SIGTERM)\n"
+        tmp_path, "killgroup.py", "import os, signal\nos.killpg(0, signal.SIGTERM)\n"
     )
     code, report = run(adapter, tmp_path, "--only", "deployment-*")
     assert code == 1 and report["failed"] == len(report["scenarios"]) >= 1
+    for verdict in report["scenarios"]:
+        assert verdict["failures"] == ["the adapter exited with status -15"]
 
 
 def scenario_folder(tmp_path, bad_fault: dict) -> list[Path]:
