@@ -26,6 +26,10 @@ CREATE TABLE IF NOT EXISTS predictions (
 CREATE INDEX IF NOT EXISTS predictions_by_deployment ON predictions (deployment_id, timestamp);
 -- the page's newest records: read from this index, newest first, up to its limit
 CREATE INDEX IF NOT EXISTS predictions_by_arrival ON predictions (received_at, deployment_id);
+-- the images kept, oldest first, with their sizes: what the image budget sums and drops after
+-- each stored image (without it, a walk of every record's first page)
+CREATE INDEX IF NOT EXISTS predictions_with_image ON predictions (received_at, image_size)
+    WHERE image IS NOT NULL;
 -- What the stats read of each record, one narrow row per prediction (the FACTS trigger writes
 -- it with the record): many to a page, so a deployment's stats never walk the records' pages.
 CREATE TABLE IF NOT EXISTS prediction_facts (

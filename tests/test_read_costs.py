@@ -1,7 +1,7 @@
 """What the page's poll, the admin list and the stats read: the rows they show, never the
 stored images (issue 21). Measured as the bytes the process reads from its files (Linux's
 /proc/self/io rchar: SQLite reads its pages with pread, so a record's image read back shows as
-its size); a reset gives the images' space back."""
+its size); a reset gives the images' space back; the image budget reads an index."""
 
 from __future__ import annotations
 
@@ -13,12 +13,15 @@ import pytest
 
 from mockserver.app import create_app
 from mockserver.config import Config
+from mockserver.database import connect, initialise
+from mockserver.store import Store
 
 from .helpers import b64
 from .test_large_bodies import SIDE, large_png
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="reads /proc/self/io")
 STORED = 6  # images of about 1.5 MB each: 9 MB, past SQLite's page cache (2 MB)
+RECORDS = 1_000  # records of 8 KiB images: about 1,000 pages of records, 4 MiB
 
 
 def bytes_read() -> int:
@@ -85,3 +88,23 @@ def test_a_reset_gives_the_images_space_back(tmp_path):
     assert client.post("/__admin/reset", json={}).status_code == 200
     left = sum(f.stat().st_size for f in files if f.exists())
     assert left < image_size, f"{left} bytes left after a reset"
+
+
+def test_the_image_budget_reads_no_record_page(tmp_path):
+    """After each stored image the budget sums the images kept: from an index, not by visiting
+    every record (each record with an image over a page has a page of its own)."""
+    path = str(tmp_path / "budget.sqlite3")
+    initialise(path)
+    db = connect(path)
+    store = Store(db)
+    for index in range(RECORDS):
+        record = {key: None for key in ("dedupe_key", "shadow", "warnings")}
+        record |= {"id": str(index), "deployment_id": "d", "received_at": float(index)}
+        record |= {"timestamp": 1.0, "origin": "monitoring", "body": "{}", "image_sha256": "0"}
+        record |= {"image": b"\x89PNG" * 2048, "image_size": 8192}
+        store.add_prediction(record)
+    before = bytes_read()
+    assert store.drop_images_over(8192 * RECORDS - 1) == 1
+    read = bytes_read() - before
+    db.close()
+    assert read < 64 * 1024, f"{read} bytes read for the budget of {RECORDS} records"
