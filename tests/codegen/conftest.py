@@ -1,5 +1,6 @@
 """Session fixtures of the code-generation gate: the pinned Node tools, the openapi-generator
-jar and a folder for generated code (outside git).
+jar, a folder for generated code (outside git), and openapi-generator's Java and Go clients,
+each built once with the gate's programs.
 
 Node tools come from tools/codegen/package-lock.json (``npm ci --prefix tools/codegen``, run here
 when node_modules is missing); the openapi-generator CLI comes from Maven Central through Maven's
@@ -14,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from .helpers import BUNDLE, CODEGEN, NODE_BIN, OPENAPI_GENERATOR, ROOT, run
+from .corpus import corpus
+from .helpers import BUNDLE, CODEGEN, FIXTURES, NODE_BIN, OPENAPI_GENERATOR, ROOT, run
+from .roundtrip import go_types_table
 
 JAR_DIR = ROOT / "build" / "codegen"
 
@@ -98,3 +101,53 @@ def openapi_generated(openapi_generator, generated) -> dict[str, Path]:
         configs[-1].write_text(json.dumps({**config, **options}))
     run([*openapi_generator, "batch", "--fail-fast", *configs])
     return outputs
+
+
+@pytest.fixture(scope="session")
+def openapi_java(openapi_generated) -> list[str]:
+    """The generated Java client compiled once, with the gate's programs (fixtures/java:
+    RoundTrip, Predict, package roundtrip): the ``java -cp ...`` prefix that runs them."""
+    folder = openapi_generated["java"]
+    source = folder / "src" / "main" / "java" / "roundtrip"
+    source.mkdir(parents=True)
+    for program in (FIXTURES / "java").glob("*.java"):
+        shutil.copy(program, source)
+    maven = ["mvn", "-B", "-q", "-T1", "-DskipTests", "-Dmaven.javadoc.skip=true"]
+    run([*maven, "compile", "dependency:build-classpath", "-Dmdep.outputFile=cp.txt"], folder)
+    classpath = f"{folder / 'target' / 'classes'}:{(folder / 'cp.txt').read_text().strip()}"
+    return ["java", "-cp", classpath]
+
+
+@pytest.fixture(scope="session")
+def openapi_go(openapi_generated) -> Path:
+    """The generated Go client built once, with the gate's programs as commands of its module
+    (cmd/roundtrip: fixtures/oapi-codegen/main.go and a table of the corpus's types;
+    cmd/predict: fixtures/openapi-generator-go/predict.go): the folder of their binaries."""
+    folder = openapi_generated["go"]
+    module = (folder / "go.mod").read_text().split()[1]
+    for command, program in (
+        ("roundtrip", FIXTURES / "oapi-codegen" / "main.go"),
+        ("predict", FIXTURES / "openapi-generator-go" / "predict.go"),
+    ):
+        (folder / "cmd" / command).mkdir(parents=True)
+        shutil.copy(program, folder / "cmd" / command / "main.go")
+    names = sorted({i["component"] for i in corpus()})
+    (folder / "cmd" / "roundtrip" / "types.go").write_text(go_types_table(names, module))
+    run(["go", "build", "-o", "bin/", "./..."], folder, GOTOOLCHAIN="local", GOFLAGS="-mod=mod")
+    return folder / "bin"
+
+
+@pytest.fixture(scope="session")
+def hey_api(node_tools, generated) -> Path:
+    """@hey-api/openapi-ts's fetch client of the bundle with the gate's predict program
+    (fixtures/hey_api_predict.ts), compiled once under tsc --strict to CommonJS in out/."""
+    folder = generated / "hey-api"
+    run([node_tools / "openapi-ts", "-i", BUNDLE, "-o", folder, "-c", "@hey-api/client-fetch"])
+    shutil.copy(FIXTURES / "hey_api_predict.ts", folder / "predict.ts")
+    config = json.loads((FIXTURES / "tsconfig.json").read_text())
+    del config["compilerOptions"]["noEmit"]
+    emit = {"module": "commonjs", "moduleResolution": "node10", "outDir": "out"}
+    config["compilerOptions"].update(emit)
+    (folder / "tsconfig.json").write_text(json.dumps(config))
+    run([node_tools / "tsc", "-p", folder])
+    return folder

@@ -14,6 +14,7 @@ one ``{"out": payload}`` or ``{"error": text}`` per item, in order. Each result 
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -23,6 +24,20 @@ from .helpers import ROOT, run, same_json
 
 REPORTS = ROOT / "build" / "codegen" / "roundtrip"
 KINDS = ("identical", "changed", "refused", "unparsable")
+GUIDE = ROOT / "docs" / "porting-guide.md"
+# Each set-up's row in the guide's table of counts, by the start of its first cell.
+ROWS = {
+    "openapi-typescript": "openapi-typescript 7.13.0",
+    "quicktype-typescript": "quicktype 26.0.0, TypeScript",
+    "hey-api": "@hey-api/openapi-ts 0.95.0",
+    "oapi-codegen": "oapi-codegen v2.8.2",
+    "openapi-generator-java": "openapi-generator 7.25.0, Java native",
+    "openapi-generator-go": "openapi-generator 7.25.0, Go",
+    "jsonschema2pojo": "jsonschema2pojo 1.2.2",
+    "quicktype-go": "quicktype 26.0.0, Go",
+    "quicktype-rust": "quicktype 26.0.0, Rust",
+    "typify": "cargo-typify 0.8.0",
+}
 
 
 def judge(items: list[dict], results: list[dict]) -> list[tuple[str, dict, dict]]:
@@ -81,3 +96,44 @@ def summary(judged: list) -> str:
 
 def load_report(setup: str) -> dict:
     return json.loads(Path(REPORTS / f"{setup}.json").read_text())
+
+
+def as_the_guide_says(setup: str, judged: list) -> None:
+    """The guide's row for ``setup`` gives the counts measured, and its total the corpus size."""
+    text = GUIDE.read_text(encoding="utf-8")
+    row = re.search(rf"^\| {re.escape(ROWS[setup])}[^|]*\|(.+)\|$", text, re.MULTILINE)
+    assert row, f"the porting guide has no row for {setup}"
+    written = [int(cell) for cell in row.group(1).split("|")]
+    assert written == list(counts(judged).values()), (setup, summary(judged))
+    assert f"on {len(judged)} payloads" in text.replace("\n", " ")
+
+
+def all_identical(setup: str, judged: list) -> None:
+    assert counts(judged) == {**dict.fromkeys(counts(judged), 0), "identical": len(judged)}, (
+        summary(judged)
+    )
+    as_the_guide_says(setup, judged)
+
+
+def only_changed_by(setup: str, judged: list, expected) -> None:
+    """Nothing refused or unparsable, and each changed payload is ``expected(item)`` (what the
+    set-up is known to change); the counts are the guide's."""
+    found = counts(judged)
+    assert found["refused"] == found["unparsable"] == 0, summary(judged)
+    for kind, item, result in judged:
+        if kind == "changed":
+            assert same_json(expected(item), result["out"]), (item["id"], result["out"])
+    as_the_guide_says(setup, judged)
+
+
+def go_types_table(names: list[str], module: str | None = None) -> str:
+    """types.go: component name -> the round trip through the generated type of that name,
+    in the package main or in the package of ``module``."""
+    prefix = "p." if module else ""
+    lines = [f'\t"{name}": roundTrip[{prefix}{name}],' for name in names]
+    imports = f'import p "{module}"\n\n' if module else ""
+    table = "\n".join(lines)
+    return (
+        f"package main\n\n{imports}"
+        f"var types = map[string]func([]byte) ([]byte, error){{\n{table}\n}}\n"
+    )

@@ -2,8 +2,9 @@
 (native java.net.http with Jackson) clients from the bundle, and each compiles.
 
 The three are generated in one JVM by the session fixture ``openapi_generated`` (conftest.py,
-with each generator's options). Their dependencies come from the registries: npm for tsc, the Go
-module proxy for Go, Maven Central for Jackson and the Jakarta annotations.
+with each generator's options); the Java and Go clients are built once, with the gate's
+programs (``openapi_java``, ``openapi_go``). Their dependencies come from the registries: npm
+for tsc, the Go module proxy for Go, Maven Central for Jackson and the Jakarta annotations.
 """
 
 from __future__ import annotations
@@ -12,26 +13,23 @@ from pathlib import Path
 
 import pytest
 
-from .helpers import compile_strict, run
+from .helpers import compile_strict
 
 pytestmark = pytest.mark.slow
-GO_ENV = {"GOTOOLCHAIN": "local", "GOFLAGS": "-mod=mod"}
 
 
 def test_typescript_fetch_client_compiles_under_strict(node_tools, openapi_generated):
     compile_strict(node_tools, openapi_generated["typescript-fetch"])
 
 
-def test_go_client_compiles(openapi_generated):
-    folder = openapi_generated["go"]
-    run(["go", "build", "./..."], cwd=folder, **GO_ENV)
-    assert "MONITORABLETYPE_MASK" in (folder / "model_monitorable_type.go").read_text()
+def test_go_client_compiles(openapi_generated, openapi_go):
+    assert (openapi_go / "roundtrip").exists() and (openapi_go / "predict").exists()
+    source = openapi_generated["go"] / "model_monitorable_type.go"
+    assert "MONITORABLETYPE_MASK" in source.read_text()
 
 
-def test_java_native_client_compiles(openapi_generated):
-    folder = openapi_generated["java"]
-    run(["mvn", "-B", "-q", "-DskipTests", "-Dmaven.javadoc.skip=true", "compile"], cwd=folder)
-    classes = Path(folder, "target", "classes", "picsellia", "model")
+def test_java_native_client_compiles(openapi_generated, openapi_java):
+    classes = Path(openapi_generated["java"], "target", "classes", "picsellia", "model")
     assert (classes / "MonitoringPredictionRequest.class").exists()
 
 

@@ -19,8 +19,16 @@ import pytest
 from picsellia_contract.concrete import concrete_names
 
 from .corpus import corpus
-from .helpers import BUNDLE, FIXTURES, ROOT, SCHEMAS, run, same_json
-from .roundtrip import counts, report, round_trip, summary
+from .helpers import BUNDLE, FIXTURES, SCHEMAS, run, same_json
+from .roundtrip import (
+    all_identical,
+    as_the_guide_says,
+    counts,
+    go_types_table,
+    report,
+    round_trip,
+    summary,
+)
 from .test_quicktype_go import guide_sed_expression
 
 pytestmark = pytest.mark.slow
@@ -30,36 +38,6 @@ GO_ENV = {"GOTOOLCHAIN": "local", "GOFLAGS": "-mod=readonly"}
 @pytest.fixture(scope="session")
 def items() -> list[dict]:
     return list(corpus())
-
-
-GUIDE = ROOT / "docs" / "porting-guide.md"
-# Each set-up's row in the guide's table of counts, by the start of its first cell.
-ROWS = {
-    "openapi-typescript": "openapi-typescript 7.13.0",
-    "quicktype-typescript": "quicktype 26.0.0, TypeScript",
-    "hey-api": "@hey-api/openapi-ts 0.95.0",
-    "oapi-codegen": "oapi-codegen v2.8.2",
-    "openapi-generator-java": "openapi-generator 7.25.0, Java native",
-    "quicktype-go": "quicktype 26.0.0, Go",
-    "typify": "cargo-typify 0.8.0",
-}
-
-
-def as_the_guide_says(setup: str, judged: list) -> None:
-    """The guide's row for ``setup`` gives the counts measured, and its total the corpus size."""
-    text = GUIDE.read_text(encoding="utf-8")
-    row = re.search(rf"^\| {re.escape(ROWS[setup])}[^|]*\|(.+)\|$", text, re.MULTILINE)
-    assert row, f"the porting guide has no row for {setup}"
-    written = [int(cell) for cell in row.group(1).split("|")]
-    assert written == list(counts(judged).values()), (setup, summary(judged))
-    assert f"on {len(judged)} payloads" in text.replace("\n", " ")
-
-
-def all_identical(setup: str, judged: list) -> None:
-    assert counts(judged) == {**dict.fromkeys(counts(judged), 0), "identical": len(judged)}, (
-        summary(judged)
-    )
-    as_the_guide_says(setup, judged)
 
 
 def test_the_corpus_holds_every_concrete_message_and_the_mocks_answers(items):
@@ -72,13 +50,6 @@ def test_the_corpus_holds_every_concrete_message_and_the_mocks_answers(items):
     assert len(set(ids)) == len(ids)
 
 
-def go_types_table(names: list[str], package_alias: str) -> str:
-    """types.go: component name -> the round trip through the generated type of that name."""
-    lines = [f'\t"{name}": roundTrip[{package_alias}.{name}],' for name in names]
-    table = "\n".join(lines)
-    return f"package main\n\nvar types = map[string]func([]byte) ([]byte, error){{\n{table}\n}}\n"
-
-
 def oapi_codegen(folder: Path, bundle: Path, names: list[str]) -> Path:
     """A Go module: oapi-codegen's models and client of ``bundle`` (the pinned tool of
     fixtures/oapi-codegen/go.mod, its configuration oapi-codegen.yaml) and the round-trip
@@ -86,8 +57,7 @@ def oapi_codegen(folder: Path, bundle: Path, names: list[str]) -> Path:
     shutil.copytree(FIXTURES / "oapi-codegen", folder)
     (folder / "picsellia").mkdir()
     run(["go", "tool", "oapi-codegen", "-config", "oapi-codegen.yaml", bundle], folder, **GO_ENV)
-    imports = 'import p "picsellia.invalid/oapiroundtrip/picsellia"\n\n'
-    table = go_types_table(names, "p").replace("package main\n\n", "package main\n\n" + imports)
+    table = go_types_table(names, "picsellia.invalid/oapiroundtrip/picsellia")
     (folder / "types.go").write_text(table)
     run(["go", "build", "-o", "roundtrip", "."], folder, **GO_ENV)
     return folder / "roundtrip"
@@ -99,15 +69,8 @@ def test_oapi_codegen_go_models_give_every_payload_back(items, generated):
     all_identical("oapi-codegen", round_trip("oapi-codegen", [program], items))
 
 
-def test_openapi_generator_java_models_give_every_payload_back(items, openapi_generated):
-    folder = openapi_generated["java"]
-    source = folder / "src" / "main" / "java" / "roundtrip"
-    source.mkdir(parents=True)
-    shutil.copy(FIXTURES / "java" / "RoundTrip.java", source)
-    maven = ["mvn", "-B", "-q", "-T1", "-DskipTests", "-Dmaven.javadoc.skip=true"]
-    run([*maven, "compile", "dependency:build-classpath", "-Dmdep.outputFile=cp.txt"], folder)
-    classpath = f"{folder / 'target' / 'classes'}:{(folder / 'cp.txt').read_text().strip()}"
-    program = ["java", "-cp", classpath, "roundtrip.RoundTrip"]
+def test_openapi_generator_java_models_give_every_payload_back(items, openapi_java):
+    program = [*openapi_java, "roundtrip.RoundTrip"]
     all_identical("openapi-generator-java", round_trip("openapi-generator-java", program, items))
 
 
@@ -209,7 +172,7 @@ def test_quicktype_go_with_the_guides_sed_line_writes_null_for_absent_nullables(
     run(["sed", "-E", "-i", guide_sed_expression(), folder / "c.go"])
     shutil.copy(FIXTURES / "oapi-codegen" / "main.go", folder / "main.go")
     names = sorted({i["component"] for i in items})
-    (folder / "types.go").write_text(go_types_table(names, "p").replace("p.", ""))
+    (folder / "types.go").write_text(go_types_table(names))
     (folder / "go.mod").write_text("module picsellia.invalid/quicktype\n\ngo 1.21\n")
     run(["go", "build", "-o", "roundtrip", "."], folder, **GO_ENV)
     judged = round_trip("quicktype-go", [folder / "roundtrip"], items)
