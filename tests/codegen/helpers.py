@@ -29,6 +29,13 @@ NODE_BIN = CODEGEN / "node_modules" / ".bin"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 BUNDLE = bundle_path()
 OPENAPI_GENERATOR = "org.openapitools:openapi-generator-cli:7.25.0"
+# Built once per machine, not per checkout (CI clones afresh): the user's cache, as cargo's,
+# Go's and pip's own caches are. Rust builds share one target folder there.
+BUILD_CACHE = Path(
+    os.environ.get("PICSELLIA_BUILD_CACHE")
+    or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "picsellia-contract-kit"
+)
+RUST_TARGET = BUILD_CACHE / "rust-target"
 # Problems a type system can hold. Rules across keys (exactly one of image and cloud_image: the
 # x-check one_image; keys that go together: dependentRequired) no generator turns into a type:
 # the validator and the vectors catch those.

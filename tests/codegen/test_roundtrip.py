@@ -7,7 +7,6 @@ runs them. Each set-up writes its counts to build/codegen/roundtrip/<set-up>.jso
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -19,7 +18,7 @@ import pytest
 from picsellia_contract.concrete import concrete_names
 
 from .corpus import corpus
-from .helpers import BUNDLE, FIXTURES, SCHEMAS, run, same_json
+from .helpers import BUILD_CACHE, BUNDLE, FIXTURES, RUST_TARGET, SCHEMAS, run, same_json
 from .roundtrip import (
     all_identical,
     as_the_guide_says,
@@ -185,14 +184,7 @@ def test_quicktype_go_with_the_guides_sed_line_writes_null_for_absent_nullables(
 
 
 TYPIFY = ("cargo-typify", "0.8.0")
-# Built once per machine, not per checkout (CI clones afresh): the user's cache, as cargo's,
-# Go's and pip's own caches are.
-BUILD_CACHE = Path(
-    os.environ.get("PICSELLIA_BUILD_CACHE")
-    or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "picsellia-contract-kit"
-)
 CARGO_ROOT = BUILD_CACHE / "cargo"
-RUST_TARGET = BUILD_CACHE / "rust-target"
 # What typify's types leave out when writing: an optional list or map when empty
 # (skip_serializing_if is_empty), a nullable field when null (Option, skip_serializing_if none).
 TYPIFY_DROPS = {
