@@ -28,7 +28,6 @@ from .roundtrip import (
     round_trip,
     summary,
 )
-from .test_quicktype_go import guide_sed_expression
 
 pytestmark = pytest.mark.slow
 GO_ENV = {"GOTOOLCHAIN": "local", "GOFLAGS": "-mod=readonly"}
@@ -147,40 +146,6 @@ def test_quicktype_typescript_gives_every_payload_back(node_tools, items, genera
     run([node_tools / "tsc", "-p", folder])
     program = ["node", folder / "out" / "main.js"]
     all_identical("quicktype-typescript", round_trip("quicktype-typescript", program, items))
-
-
-def only_absent_written_null(item: dict, out: dict) -> bool:
-    """``out`` is the payload with ``null`` for each nullable key it left out: detection_texts
-    and a predict answer's prediction_id (where null and absent mean the same)."""
-    expected = json.loads(json.dumps(item["payload"]))
-    for key in ("raw_predictions", "shadow_raw_predictions"):
-        if isinstance(expected.get(key), dict):
-            expected[key].setdefault("detection_texts", None)
-    if item["concrete"].startswith("predict-response-"):
-        expected.setdefault("prediction_id", None)
-    return same_json(expected, out)
-
-
-def test_quicktype_go_with_the_guides_sed_line_writes_null_for_absent_nullables(
-    node_tools, items, generated
-):
-    folder = generated / "quicktype-go-roundtrip"
-    folder.mkdir()
-    args = ["--src-lang", "schema", "--lang", "go", "--package", "main", "-o", folder / "c.go"]
-    run([node_tools / "quicktype", *args, *concrete_files()])
-    run(["sed", "-E", "-i", guide_sed_expression(), folder / "c.go"])
-    shutil.copy(FIXTURES / "oapi-codegen" / "main.go", folder / "main.go")
-    names = sorted({i["component"] for i in items})
-    (folder / "types.go").write_text(go_types_table(names))
-    (folder / "go.mod").write_text("module picsellia.invalid/quicktype\n\ngo 1.21\n")
-    run(["go", "build", "-o", "roundtrip", "."], folder, **GO_ENV)
-    judged = round_trip("quicktype-go", [folder / "roundtrip"], items)
-    found = counts(judged)
-    assert found["refused"] == found["unparsable"] == 0, summary(judged)
-    # a nullable field has no omitempty: when absent it is written null (accepted)
-    changed = [(i, r) for kind, i, r in judged if kind == "changed"]
-    assert all(only_absent_written_null(i, r["out"]) for i, r in changed), summary(judged)
-    as_the_guide_says("quicktype-go", judged)
 
 
 TYPIFY = ("cargo-typify", "0.8.0")
