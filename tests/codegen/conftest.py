@@ -1,25 +1,46 @@
-"""Session fixtures of the code-generation gate: the pinned Node tools, the openapi-generator
-jar, a folder for generated code (outside git), and openapi-generator's Java and Go clients,
-each built once with the gate's programs.
+"""Session fixtures of the code-generation gate: the pinned Node tools, a folder for generated
+code (outside git), and the gate's builds (builds.py).
 
 Node tools come from tools/codegen/package-lock.json (``npm ci --prefix tools/codegen``, run here
-when node_modules is missing); the openapi-generator CLI comes from Maven Central through Maven's
-local repository and is copied once into build/codegen/.
+when node_modules is missing). The builds that the selected tests use start in the background
+when the first of those tests runs, two at a time, and each fixture waits for its own.
 """
 
 from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from .corpus import corpus
-from .helpers import BUNDLE, CODEGEN, FIXTURES, NODE_BIN, OPENAPI_GENERATOR, ROOT, run
-from .roundtrip import go_types_table
+from . import builds as build
+from .corpus import concrete_files, corpus
+from .helpers import CODEGEN, NODE_BIN, run
 
-JAR_DIR = ROOT / "build" / "codegen"
+# The fixtures of the background builds (they start in the order of their first use).
+BUILT = (
+    "openapi_generated",
+    "openapi_java",
+    "openapi_go",
+    "jsonschema2pojo",
+    "quicktype_rust",
+    "typify_rust",
+    "hey_api",
+)
+
+
+def pytest_collection_modifyitems(items: list) -> None:
+    """The tests of this folder that wait for a background build run after the others of this
+    folder (in the same slots of the session's order), so that the builds go on meanwhile."""
+    here = Path(__file__).parent
+    slots = [n for n, item in enumerate(items) if here in Path(str(item.path)).parents]
+    mine = [items[n] for n in slots]
+    waits = [item for item in mine if set(BUILT) & set(item.fixturenames)]
+    ordered = [item for item in mine if item not in waits] + waits
+    for slot, item in zip(slots, ordered, strict=True):
+        items[slot] = item
 
 
 def node_tools_installed() -> bool:
@@ -42,112 +63,92 @@ def node_tools() -> Path:
     return NODE_BIN
 
 
-# openapi-generator's options per client (its "batch" config): names that compile in each language,
-# and for Java the native HTTP client, Jakarta annotations, JsonNullable for nullable fields (a
-# plain field under the client's NON_NULL drops detection_texts: null and prediction_id: null)
-# and optional lists and maps left null until set (empty ones would be sent: an empty
-# detection_boxes on a SEGMENTATION prediction is a list_length_mismatch).
-OPENAPI_GENERATOR_CLIENTS = {
-    "typescript-fetch": {},
-    "go": {"additionalProperties": {"packageName": "picsellia", "enumClassPrefix": True}},
-    "java": {
-        "library": "native",
-        "apiPackage": "picsellia.api",
-        "modelPackage": "picsellia.model",
-        "invokerPackage": "picsellia.client",
-        "groupId": "picsellia",
-        "artifactId": "picsellia-client",
-        "additionalProperties": {
-            "useJakartaEe": True,
-            "openApiNullable": True,
-            "containerDefaultToNull": True,
-            "hideGenerationTimestamp": True,
-        },
-    },
-}
-
-
-@pytest.fixture(scope="session")
-def openapi_generator() -> list[str]:
-    """The command line that runs the pinned openapi-generator CLI."""
-    version = OPENAPI_GENERATOR.rsplit(":", 1)[1]
-    jar = JAR_DIR / f"openapi-generator-cli-{version}.jar"
-    if not jar.exists():
-        run(
-            ["mvn", "-B", "-q", "dependency:copy", f"-Dartifact={OPENAPI_GENERATOR}"]
-            + [f"-DoutputDirectory={JAR_DIR}"],
-            cwd=CODEGEN,
-            timeout=900,
-        )
-    return ["java", "-jar", str(jar)]
-
-
 @pytest.fixture(scope="session")
 def generated(tmp_path_factory) -> Path:
     """A folder for this session's generated code."""
     return tmp_path_factory.mktemp("codegen")
 
 
-@pytest.fixture(scope="session")
-def openapi_generated(openapi_generator, generated) -> dict[str, Path]:
-    """The three openapi-generator clients of the bundle, generated in one JVM (batch)."""
-    folder = generated / "openapi-generator"
-    folder.mkdir()
-    outputs, configs = {}, []
-    for name, options in OPENAPI_GENERATOR_CLIENTS.items():
-        outputs[name] = folder / name
-        config = {"generatorName": name, "inputSpec": str(BUNDLE), "outputDir": str(folder / name)}
-        configs.append(folder / f"{name}.json")
-        configs[-1].write_text(json.dumps({**config, **options}))
-    run([*openapi_generator, "batch", "--fail-fast", *configs])
-    return outputs
-
-
-@pytest.fixture(scope="session")
-def openapi_java(openapi_generated) -> list[str]:
-    """The generated Java client compiled once, with the gate's programs (fixtures/java:
-    RoundTrip, Predict, package roundtrip): the ``java -cp ...`` prefix that runs them."""
-    folder = openapi_generated["java"]
-    source = folder / "src" / "main" / "java" / "roundtrip"
-    source.mkdir(parents=True)
-    for program in (FIXTURES / "java").glob("*.java"):
-        shutil.copy(program, source)
-    maven = ["mvn", "-B", "-q", "-T1", "-DskipTests", "-Dmaven.javadoc.skip=true"]
-    run([*maven, "compile", "dependency:build-classpath", "-Dmdep.outputFile=cp.txt"], folder)
-    classpath = f"{folder / 'target' / 'classes'}:{(folder / 'cp.txt').read_text().strip()}"
-    return ["java", "-cp", classpath]
-
-
-@pytest.fixture(scope="session")
-def openapi_go(openapi_generated) -> Path:
-    """The generated Go client built once, with the gate's programs as commands of its module
-    (cmd/roundtrip: fixtures/oapi-codegen/main.go and a table of the corpus's types;
-    cmd/predict: fixtures/openapi-generator-go/predict.go): the folder of their binaries."""
-    folder = openapi_generated["go"]
-    module = (folder / "go.mod").read_text().split()[1]
-    for command, program in (
-        ("roundtrip", FIXTURES / "oapi-codegen" / "main.go"),
-        ("predict", FIXTURES / "openapi-generator-go" / "predict.go"),
-    ):
-        (folder / "cmd" / command).mkdir(parents=True)
-        shutil.copy(program, folder / "cmd" / command / "main.go")
+def start_builds(request, jobs: build.Builds, wanted: list[str], generated: Path) -> None:
+    """Start the builds of ``wanted`` (fixture names), in that order."""
+    if not wanted:
+        return
     names = sorted({i["component"] for i in corpus()})
-    (folder / "cmd" / "roundtrip" / "types.go").write_text(go_types_table(names, module))
-    run(["go", "build", "-o", "bin/", "./..."], folder, GOTOOLCHAIN="local", GOFLAGS="-mod=mod")
-    return folder / "bin"
+    openapi = generated / "openapi-generator"
+    for name in wanted:
+        if name in ("openapi_generated", "openapi_java", "openapi_go"):
+            jobs.start("openapi_generated", build.openapi_generated, openapi)
+        if name == "openapi_java":
+            jobs.start(name, build.openapi_java, after="openapi_generated")
+        elif name == "openapi_go":
+            jobs.start(name, build.openapi_go, names, after="openapi_generated")
+        elif name == "jsonschema2pojo":
+            folder = generated / "jsonschema2pojo"
+            jobs.start(name, build.jsonschema2pojo, folder, concrete_files())
+        elif name == "quicktype_rust":
+            node_tools = request.getfixturevalue("node_tools")
+            folder, schemas = generated / "quicktype-rust", concrete_files()
+            jobs.start(name, build.quicktype_rust, node_tools, folder, schemas, names)
+        elif name == "typify_rust":
+            jobs.start(name, build.typify, generated / "typify", names)
+        elif name == "hey_api":
+            node_tools = request.getfixturevalue("node_tools")
+            jobs.start(name, build.hey_api, node_tools, generated / "hey-api")
 
 
 @pytest.fixture(scope="session")
-def hey_api(node_tools, generated) -> Path:
-    """@hey-api/openapi-ts's fetch client of the bundle with the gate's predict program
-    (fixtures/hey_api_predict.ts), compiled once under tsc --strict to CommonJS in out/."""
-    folder = generated / "hey-api"
-    run([node_tools / "openapi-ts", "-i", BUNDLE, "-o", folder, "-c", "@hey-api/client-fetch"])
-    shutil.copy(FIXTURES / "hey_api_predict.ts", folder / "predict.ts")
-    config = json.loads((FIXTURES / "tsconfig.json").read_text())
-    del config["compilerOptions"]["noEmit"]
-    emit = {"module": "commonjs", "moduleResolution": "node10", "outDir": "out"}
-    config["compilerOptions"].update(emit)
-    (folder / "tsconfig.json").write_text(json.dumps(config))
-    run([node_tools / "tsc", "-p", folder])
-    return folder
+def builds(request, generated) -> Iterator[build.Builds]:
+    """The gate's builds: every one that a selected test of the session uses is started when
+    the first test of this folder runs."""
+    jobs = build.Builds()
+    wanted = [n for item in request.session.items for n in item.fixturenames if n in BUILT]
+    start_builds(request, jobs, list(dict.fromkeys(wanted)), generated)
+    yield jobs
+    jobs.close()
+
+
+@pytest.fixture(autouse=True)
+def _start_the_builds(builds) -> None:
+    """Every test of this folder asks for ``builds``, so the first one starts them."""
+
+
+@pytest.fixture(scope="session")
+def openapi_generated(builds) -> dict[str, Path]:
+    """The three openapi-generator clients of the bundle: typescript-fetch, go, java."""
+    return builds.result("openapi_generated")
+
+
+@pytest.fixture(scope="session")
+def openapi_java(builds) -> list[str]:
+    """``java -cp ...``: the generated Java client and the gate's Java programs."""
+    return builds.result("openapi_java")
+
+
+@pytest.fixture(scope="session")
+def openapi_go(builds) -> Path:
+    """The folder of the gate's Go programs built with the generated Go client."""
+    return builds.result("openapi_go")
+
+
+@pytest.fixture(scope="session")
+def jsonschema2pojo(builds) -> list[str]:
+    """The command line of the round trip through jsonschema2pojo's classes."""
+    return builds.result("jsonschema2pojo")
+
+
+@pytest.fixture(scope="session")
+def quicktype_rust(builds) -> list:
+    """The command line of the round trip through quicktype's Rust structs."""
+    return builds.result("quicktype_rust")
+
+
+@pytest.fixture(scope="session")
+def typify_rust(builds) -> list:
+    """The command line of the round trip through typify's Rust types."""
+    return builds.result("typify_rust")
+
+
+@pytest.fixture(scope="session")
+def hey_api(builds) -> Path:
+    """hey-api's fetch client with the gate's predict program, compiled to out/."""
+    return builds.result("hey_api")

@@ -25,11 +25,16 @@ from picsellia_contract.geometry import geometry_of, type_schemas
 from picsellia_contract.openapi import pascal_case
 
 from ..helpers import image
-from .helpers import vector_tests
+from .helpers import SCHEMAS, vector_tests
 
 MONITORING = "monitoring-prediction-request"
 PREDICT = "predict-response"
 DEMO_TOKEN = "demo-api-token"
+
+
+def concrete_files() -> list[Path]:
+    """The JSON Schema file of every concrete message."""
+    return [SCHEMAS / f"{name}.json" for name in sorted(concrete_names().values())]
 
 
 def component(concrete: str) -> str:

@@ -17,10 +17,9 @@ import pytest
 
 from picsellia_contract import validate
 
-from .corpus import corpus
+from .corpus import concrete_files, corpus
 from .helpers import FIXTURES, ROOT, run
 from .roundtrip import go_types_table, only_changed_by, round_trip
-from .test_roundtrip import concrete_files
 
 pytestmark = pytest.mark.slow
 GO_ENV = {"GOTOOLCHAIN": "local", "GOFLAGS": "-mod=readonly"}

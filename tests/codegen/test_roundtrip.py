@@ -10,15 +10,14 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from picsellia_contract.concrete import concrete_names
 
-from .corpus import corpus
-from .helpers import BUILD_CACHE, BUNDLE, FIXTURES, RUST_TARGET, SCHEMAS, run, same_json
+from .corpus import concrete_files, corpus
+from .helpers import BUNDLE, FIXTURES, run, same_json
 from .roundtrip import (
     all_identical,
     as_the_guide_says,
@@ -130,10 +129,6 @@ def test_hey_api_types_take_every_payload(node_tools, items, generated):
     all_identical("hey-api", judged)
 
 
-def concrete_files() -> list[Path]:
-    return [SCHEMAS / f"{name}.json" for name in sorted(concrete_names().values())]
-
-
 def test_quicktype_typescript_gives_every_payload_back(node_tools, items, generated):
     folder = generated / "quicktype-typescript-roundtrip"
     folder.mkdir()
@@ -148,8 +143,6 @@ def test_quicktype_typescript_gives_every_payload_back(node_tools, items, genera
     all_identical("quicktype-typescript", round_trip("quicktype-typescript", program, items))
 
 
-TYPIFY = ("cargo-typify", "0.8.0")
-CARGO_ROOT = BUILD_CACHE / "cargo"
 # What typify's types leave out when writing: an optional list or map when empty
 # (skip_serializing_if is_empty), a nullable field when null (Option, skip_serializing_if none).
 TYPIFY_DROPS = {
@@ -160,17 +153,6 @@ TYPIFY_DROPS = {
     "prediction_id": None,
     "detection_texts": None,
 }
-
-
-def cargo_typify() -> Path:
-    """The pinned cargo-typify, installed once into the build cache (a few minutes)."""
-    binary = CARGO_ROOT / "bin" / "cargo-typify"
-    name, version = TYPIFY
-    installed = run([binary, "typify", "--version"]) if binary.exists() else ""
-    if version not in installed:
-        install = ["cargo", "install", f"{name}@{version}", "--locked", "-j1", "--root"]
-        run(["nice", "-n", "10", *install, CARGO_ROOT], timeout=1800)
-    return binary
 
 
 def only_typify_drops(item: dict, out: dict) -> bool:
@@ -186,26 +168,8 @@ def only_typify_drops(item: dict, out: dict) -> bool:
     return same_json(without(item["payload"]), out)
 
 
-def test_typify_rust_loses_only_empty_optional_lists_and_nulls(items, generated):
-    folder = generated / "typify"
-    (folder / "src").mkdir(parents=True)
-    for name in ("Cargo.toml", "Cargo.lock"):
-        shutil.copy(FIXTURES / "typify" / name, folder / name)
-    shutil.copy(FIXTURES / "typify" / "main.rs", folder / "src" / "main.rs")
-    python = [sys.executable, "-m", "picsellia_contract.concrete", "--definitions"]
-    run([*python, folder / "definitions.json"])
-    run([cargo_typify(), "typify", folder / "definitions.json", "-o", folder / "src/contract.rs"])
-    names = sorted({i["component"] for i in items})
-    arms = "\n".join(f'        "{n}" => Some(round_trip::<contract::{n}>(p)),' for n in names)
-    (folder / "src" / "types.rs").write_text(
-        "use crate::{contract, round_trip};\nuse serde_json::Value;\n\n"
-        "pub fn convert(name: &str, p: &Value) -> Option<Result<Value, String>> {\n"
-        f"    match name {{\n{arms}\n        _ => None,\n    }}\n}}\n"
-    )
-    build = ["cargo", "build", "-j1", "--quiet", "--locked"]
-    run(["nice", "-n", "10", *build], folder, CARGO_TARGET_DIR=str(RUST_TARGET))
-    program = RUST_TARGET / "debug" / "picsellia-typify-roundtrip"
-    judged = round_trip("typify", [program], items)
+def test_typify_rust_loses_only_empty_optional_lists_and_nulls(items, typify_rust):
+    judged = round_trip("typify", typify_rust, items)
     found = counts(judged)
     assert found["refused"] == found["unparsable"] == 0, summary(judged)
     changed = [(i, r) for kind, i, r in judged if kind == "changed"]

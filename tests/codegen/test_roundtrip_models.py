@@ -7,16 +7,13 @@ differs only as the porting guide says, and that the guide's row gives the count
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 
 from picsellia_contract.openapi import pascal_case
 
 from .corpus import corpus
-from .helpers import FIXTURES, RUST_TARGET, run
 from .roundtrip import only_changed_by, round_trip
-from .test_roundtrip import concrete_files
 
 pytestmark = pytest.mark.slow
 
@@ -46,40 +43,6 @@ def test_openapi_generator_go_models_drop_only_null_detection_texts(items, opena
     # detection_texts (a nullable list) is a plain slice with omitempty: null is left out
     judged = round_trip("openapi-generator-go", [openapi_go / "roundtrip"], items)
     only_changed_by("openapi-generator-go", judged, without_null("detection_texts"))
-
-
-def rust_table(function: str, module: str, names: list[str]) -> str:
-    arms = "\n".join(f'        "{n}" => Some(round_trip::<{module}::{n}>(p)),' for n in names)
-    return (
-        f"pub fn {function}(name: &str, p: &Value) -> Option<Result<Value, String>> {{\n"
-        f"    match name {{\n{arms}\n        _ => None,\n    }}\n}}\n"
-    )
-
-
-@pytest.fixture(scope="module")
-def quicktype_rust(node_tools, generated, items) -> list:
-    """The crate of fixtures/rust with quicktype's structs of the concrete messages, with
-    --skip-serializing-none (contract.rs) and without (as_generated.rs), built once."""
-    folder = generated / "quicktype-rust"
-    (folder / "src").mkdir(parents=True)
-    for name in ("Cargo.toml", "Cargo.lock"):
-        shutil.copy(FIXTURES / "rust" / name, folder / name)
-    shutil.copy(FIXTURES / "rust" / "main.rs", folder / "src" / "main.rs")
-    quicktype = [node_tools / "quicktype", "--src-lang", "schema", "--lang", "rust"]
-    quicktype += ["--visibility", "public"]
-    for module, options in (("contract", ["--skip-serializing-none"]), ("as_generated", [])):
-        output = folder / "src" / f"{module}.rs"
-        run([*quicktype, *options, "-o", output, *concrete_files()])
-    names = sorted({i["component"] for i in items})
-    (folder / "src" / "types.rs").write_text(
-        "use crate::{as_generated, contract, round_trip};\nuse serde_json::Value;\n\n"
-        + rust_table("contract", "contract", names)
-        + "\n"
-        + rust_table("as_generated", "as_generated", names)
-    )
-    build = ["cargo", "build", "-j1", "--quiet", "--locked"]
-    run(["nice", "-n", "10", *build], folder, CARGO_TARGET_DIR=str(RUST_TARGET))
-    return [RUST_TARGET / "debug" / "picsellia-quicktype-roundtrip"]
 
 
 def test_quicktype_rust_structs_drop_only_null_texts_and_prediction_ids(items, quicktype_rust):
@@ -112,19 +75,9 @@ def test_without_skip_serializing_none_absent_fields_go_out_as_null(items, quick
                 at(item["payload"], pointer)
 
 
-def test_jsonschema2pojo_java_classes_drop_only_nulls(items, generated):
+def test_jsonschema2pojo_java_classes_drop_only_nulls(items, jsonschema2pojo):
     """jsonschema2pojo's Maven plugin on the concrete JSON Schema files; a class is named for
     its file (predict-response-mask.json: PredictResponseMask)."""
-    folder = generated / "jsonschema2pojo"
-    (folder / "src" / "main" / "java" / "roundtrip").mkdir(parents=True)
-    shutil.copy(FIXTURES / "jsonschema2pojo" / "RoundTrip.java", folder / "src/main/java/roundtrip")
-    paths = "".join(f"<sourcePath>{path}</sourcePath>" for path in concrete_files())
-    pom = (FIXTURES / "jsonschema2pojo" / "pom.xml").read_text()
-    (folder / "pom.xml").write_text(pom.replace("<!-- SOURCE_PATHS -->", paths))
-    maven = ["mvn", "-B", "-q", "-T1", "compile", "dependency:build-classpath"]
-    run(["nice", "-n", "10", *maven, "-Dmdep.outputFile=cp.txt"], folder)
-    classpath = f"{folder / 'target' / 'classes'}:{(folder / 'cp.txt').read_text().strip()}"
     by_file = [{**item, "component": pascal_case(item["concrete"])} for item in items]
-    program = ["java", "-cp", classpath, "roundtrip.RoundTrip"]
-    judged = round_trip("jsonschema2pojo", program, by_file)
+    judged = round_trip("jsonschema2pojo", jsonschema2pojo, by_file)
     only_changed_by("jsonschema2pojo", judged, without_null("detection_texts", "prediction_id"))
