@@ -25,13 +25,22 @@ settings.register_profile(
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
 
 
-def pytest_collection_modifyitems(items):
-    """The suite runs on pytest-xdist's workers (``-n auto --dist loadgroup`` in pyproject.toml):
-    the code-generation gate stays on one worker, so that its session fixtures generate and
-    build each client once and no two builds share a folder at the same time."""
-    for item in items:
-        if "codegen" in item.path.relative_to(ROOT).parts:
-            item.add_marker(pytest.mark.xdist_group("codegen"))
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """The suite runs on pytest-xdist's workers (``-n auto`` in pyproject.toml), each test on
+    its own, except the code-generation gate: all of it goes to one worker, so that its session
+    fixtures generate and build each client once and no two builds share a folder. (Not
+    ``xdist_group`` marks: with pytest 9.2, xdist 3.8's loadgroup silently groups nothing,
+    pytest-xdist issue 1386.)"""
+    if config.getvalue("dist") != "load":
+        return None  # the scheduler named by --dist
+    from xdist.scheduler import LoadScopeScheduling
+
+    class GateOnOneWorker(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "tests/codegen" if nodeid.startswith("tests/codegen/") else nodeid
+
+    return GateOnOneWorker(config, log)
 
 
 @pytest.fixture(scope="session")

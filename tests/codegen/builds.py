@@ -8,6 +8,7 @@ prefix or a folder. They fail with ``helpers.run``'s message, raised where the r
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 from collections.abc import Callable
@@ -105,9 +106,12 @@ def openapi_generated(folder: Path) -> dict[str, Path]:
     build/codegen/): each client's folder."""
     version = OPENAPI_GENERATOR.rsplit(":", 1)[1]
     jar = JAR_DIR / f"openapi-generator-cli-{version}.jar"
-    if not jar.exists():
+    if not jar.exists():  # copied whole, then renamed: a stopped copy leaves no broken jar
+        partial = JAR_DIR / f"partial-{os.getpid()}"
         copy = ["mvn", "-B", "-q", "dependency:copy", f"-Dartifact={OPENAPI_GENERATOR}"]
-        run([*copy, f"-DoutputDirectory={JAR_DIR}"], cwd=CODEGEN, timeout=900)
+        run([*copy, f"-DoutputDirectory={partial}"], cwd=CODEGEN, timeout=900)
+        os.replace(partial / jar.name, jar)
+        shutil.rmtree(partial)
     folder.mkdir()
     outputs, configs = {}, []
     for name, options in OPENAPI_GENERATOR_CLIENTS.items():
