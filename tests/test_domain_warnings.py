@@ -54,6 +54,15 @@ def test_each_class_is_judged_against_the_label_count(classes, label_count):
     assert [(p.code, p.pointer) for p in problems] == expected
 
 
+def test_an_integer_valued_float_class_is_judged_as_the_integer():
+    """JSON Schema takes 7.0 as an integer, and the mock stores it as 7: it is in range or not
+    as 7 is."""
+    problems = validate(MESSAGE, payload(classes=(4.0, 7.0)), label_count=5)
+    assert found(problems) == [
+        ("class_out_of_range", "/raw_predictions/detection_classes/1", "warning")
+    ]
+
+
 def test_class_indexes_are_not_checked_without_the_label_count():
     assert validate(MESSAGE, payload(classes=(7, 70))) == []
 
@@ -133,6 +142,15 @@ def test_the_mock_warns_with_its_deployments_labels(client, ids, login):
         ("class_out_of_range", "/raw_predictions/detection_classes/1")
     ]
     assert f"{beyond} labels" in answer.json["warnings"][0]["message"]
+
+
+def test_the_mock_warns_about_an_integer_valued_float_class(client, ids, login):
+    beyond = float(len(DEMO_LABELS))
+    answer = monitor(client, ids, login, payload(classes=(0.0, beyond)))
+    assert answer.status_code == 201, answer.json
+    assert [(w["code"], w["pointer"]) for w in answer.json["warnings"]] == [
+        ("class_out_of_range", "/raw_predictions/detection_classes/1")
+    ]
 
 
 def test_the_mock_refuses_a_negative_class(client, ids, login):
