@@ -129,7 +129,8 @@ def check_geometry(raw: dict[str, Any], path: Sequence, size: tuple | None) -> I
     it only when read x-first (see ``boxes.py``)."""
     for geometry in geometries():
         if geometry.shape == "box":
-            yield from check_boxes(_list(raw.get(geometry.key)), [*path, geometry.key], size)
+            boxes, where = _list(raw.get(geometry.key)), [*path, geometry.key]
+            yield from check_boxes(boxes, where, size, geometry.coordinates)
         elif size and geometry.coordinates is not None:
             items = _list(raw.get(geometry.key))
             for where, xy in _coordinates(items, [*path, geometry.key], geometry.nesting):

@@ -105,6 +105,27 @@ def test_a_box_outside_either_way_is_not_suspect():
     assert [p.code for p in problems] == ["box_outside_image"]
 
 
+def test_the_box_order_is_the_type_schemas(monkeypatch):
+    """The coordinates' order is read from x-geometry, not restated: were the schema to say
+    x first, a box sent x-first would fit, and one sent y-first would be the suspect one."""
+    from dataclasses import replace
+
+    from picsellia_contract import checks
+
+    schema_order = checks.geometries()
+    x_first = tuple(
+        replace(g, coordinates=("x1", "y1", "x2", "y2")) if g.shape == "box" else g
+        for g in schema_order
+    )
+    monkeypatch.setattr(checks, "geometries", lambda: x_first)
+    assert validate(MESSAGE, payload(boxes=((4, 6, 20, 30), X_FIRST))) == []
+    problems = validate(MESSAGE, payload(boxes=((4, 6, 20, 30), (5, 50, 40, 60))))
+    assert [p.code for p in problems] == ["box_axis_order_suspect", "box_outside_image"]
+    assert "read y-first, as [y1, x1, y2, x2]" in problems[0].message
+    assert "[left, top, right, bottom] = [x1, y1, x2, y2], x first" in problems[1].message
+    assert "y1 = 50 is past the bottom edge (48)" in problems[1].message
+
+
 def write(tmp_path, body) -> str:
     path = tmp_path / "payload.json"
     path.write_text(json.dumps(body))
