@@ -57,14 +57,22 @@ def compute(deployment: Deployment, query: dict, db: sqlite3.Connection) -> dict
     end = query.get("to_timestamp")
     window = Window(db, deployment.id, start, end, query.get("tags", []))
     service = query["service"]
-    values = VALUES[service](deployment, window)
+    # One read transaction: the count and the values are of the same records, even while
+    # another worker stores one between their queries (WAL: a reader sees one snapshot).
+    db.execute("BEGIN")
+    try:
+        values = VALUES[service](deployment, window)
+        count = window.summary["count"]
+    finally:
+        if db.in_transaction:
+            db.execute("COMMIT")
     return {
         "deployment_id": deployment.id,
         "service": service,
         "model_id": query.get("model_id"),
         "from_timestamp": start,
         "to_timestamp": end,
-        "count": window.summary["count"],
+        "count": count,
         "values": values,
     }
 

@@ -103,10 +103,11 @@ def check_list_lengths(raw: dict[str, Any], path: Sequence) -> Iterator[Problem]
 
 def check_class_range(raw: dict[str, Any], path: Sequence, label_count: int) -> Iterator[Problem]:
     """Class indexes at or beyond the deployment's label count are warned about (a negative
-    one is the schema's: ``minimum: 0``)."""
+    one is the schema's: ``minimum: 0``). An integer-valued float (``7.0``) is an integer to
+    JSON Schema, and to the mock, which stores it as ``7``: it is judged the same way."""
     classes = raw.get("detection_classes")
     for i, index in enumerate(classes if isinstance(classes, list) else []):
-        if type(index) is int and index >= label_count:
+        if _is_integer(index) and index >= label_count:
             message = (
                 f"class {index} is not one of the deployment's {label_count} labels "
                 f"(indexes 0 to {label_count - 1})"
@@ -128,7 +129,8 @@ def check_geometry(raw: dict[str, Any], path: Sequence, size: tuple | None) -> I
     it only when read x-first (see ``boxes.py``)."""
     for geometry in geometries():
         if geometry.shape == "box":
-            yield from check_boxes(_list(raw.get(geometry.key)), [*path, geometry.key], size)
+            boxes, where = _list(raw.get(geometry.key)), [*path, geometry.key]
+            yield from check_boxes(boxes, where, size, geometry.coordinates)
         elif size and geometry.coordinates is not None:
             items = _list(raw.get(geometry.key))
             for where, xy in _coordinates(items, [*path, geometry.key], geometry.nesting):
@@ -217,6 +219,11 @@ def json_text_fields(message: str) -> tuple[str, ...]:
 
 def _is_number(value: Any) -> bool:
     return type(value) in (int, float)  # JSON numbers; bool is not one
+
+
+def _is_integer(value: Any) -> bool:
+    """A JSON integer as JSON Schema has it: ``7`` or ``7.0`` (a bool is not one)."""
+    return type(value) is int or (type(value) is float and value.is_integer())
 
 
 def _list(value: Any) -> list:

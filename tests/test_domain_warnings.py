@@ -54,6 +54,15 @@ def test_each_class_is_judged_against_the_label_count(classes, label_count):
     assert [(p.code, p.pointer) for p in problems] == expected
 
 
+def test_an_integer_valued_float_class_is_judged_as_the_integer():
+    """JSON Schema takes 7.0 as an integer, and the mock stores it as 7: it is in range or not
+    as 7 is."""
+    problems = validate(MESSAGE, payload(classes=(4.0, 7.0)), label_count=5)
+    assert found(problems) == [
+        ("class_out_of_range", "/raw_predictions/detection_classes/1", "warning")
+    ]
+
+
 def test_class_indexes_are_not_checked_without_the_label_count():
     assert validate(MESSAGE, payload(classes=(7, 70))) == []
 
@@ -96,6 +105,27 @@ def test_a_box_outside_either_way_is_not_suspect():
     assert [p.code for p in problems] == ["box_outside_image"]
 
 
+def test_the_box_order_is_the_type_schemas(monkeypatch):
+    """The coordinates' order is read from x-geometry, not restated: were the schema to say
+    x first, a box sent x-first would fit, and one sent y-first would be the suspect one."""
+    from dataclasses import replace
+
+    from picsellia_contract import checks
+
+    schema_order = checks.geometries()
+    x_first = tuple(
+        replace(g, coordinates=("x1", "y1", "x2", "y2")) if g.shape == "box" else g
+        for g in schema_order
+    )
+    monkeypatch.setattr(checks, "geometries", lambda: x_first)
+    assert validate(MESSAGE, payload(boxes=((4, 6, 20, 30), X_FIRST))) == []
+    problems = validate(MESSAGE, payload(boxes=((4, 6, 20, 30), (5, 50, 40, 60))))
+    assert [p.code for p in problems] == ["box_axis_order_suspect", "box_outside_image"]
+    assert "read y-first, as [y1, x1, y2, x2]" in problems[0].message
+    assert "[left, top, right, bottom] = [x1, y1, x2, y2], x first" in problems[1].message
+    assert "y1 = 50 is past the bottom edge (48)" in problems[1].message
+
+
 def write(tmp_path, body) -> str:
     path = tmp_path / "payload.json"
     path.write_text(json.dumps(body))
@@ -133,6 +163,15 @@ def test_the_mock_warns_with_its_deployments_labels(client, ids, login):
         ("class_out_of_range", "/raw_predictions/detection_classes/1")
     ]
     assert f"{beyond} labels" in answer.json["warnings"][0]["message"]
+
+
+def test_the_mock_warns_about_an_integer_valued_float_class(client, ids, login):
+    beyond = float(len(DEMO_LABELS))
+    answer = monitor(client, ids, login, payload(classes=(0.0, beyond)))
+    assert answer.status_code == 201, answer.json
+    assert [(w["code"], w["pointer"]) for w in answer.json["warnings"]] == [
+        ("class_out_of_range", "/raw_predictions/detection_classes/1")
+    ]
 
 
 def test_the_mock_refuses_a_negative_class(client, ids, login):

@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 
-from mockserver import stats
+from mockserver import facts, stats
 from mockserver.config import Deployment
 from mockserver.database import connect, initialise
 from mockserver.store import Store
@@ -157,3 +157,25 @@ def test_stats_read_the_facts_never_the_records(db, service):
     values(db, service, tags=["a"], since=0)
     db.set_authorizer(None)
     assert "prediction_facts" in read and "predictions" not in read
+
+
+def test_the_count_and_the_values_are_of_one_state_while_another_worker_stores(db, monkeypatch):
+    """Another worker (its own connection) stores a record between two of the stats' queries:
+    the answer counts the records its values describe, not the one stored meanwhile."""
+    store(db, 0.5, [0], [0.9])
+    [(_, _, path)] = db.execute("PRAGMA database_list").fetchall()
+    other = connect(path)
+    read = facts.Window._rows
+
+    def read_then_store(window, sql):
+        rows = read(window, sql)
+        if other.execute("SELECT COUNT(*) FROM predictions").fetchone()[0] == 1:
+            store(other, 0.5, [1], [0.9])
+        return rows
+
+    monkeypatch.setattr(facts.Window, "_rows", read_then_store)
+    try:
+        answer = values(db, "label_distribution")
+    finally:
+        other.close()
+    assert (answer["count"], answer["values"]) == (1, {"cat": 1})

@@ -160,3 +160,29 @@ def test_a_recipe_names_each_disagreement(recipe, tmp_path, mock_url, request):
     )  # what the mock answered, beside what was expected
     found = figures(out)
     assert (found["judged"] - found["agreed"], found["asked"] - found["answered"]) == (1, 1), out
+
+
+def closed_port_url() -> str:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}"  # closed again: a connection is refused
+
+
+@pytest.mark.parametrize("case", ["no such folder", "not a vectors file", "no mock"])
+def test_the_typescript_runner_says_a_user_error_in_one_line(ts_built, tmp_path, case):
+    """A folder, a file or a mock it cannot read is one line naming it, and exit status 2."""
+    vectors, url, named = None, "", None
+    if case == "no such folder":
+        vectors = named = tmp_path / "missing"
+    elif case == "not a vectors file":
+        vectors = tmp_path
+        named = tmp_path / "groups.json"
+        named.write_text(json.dumps([{"description": "no tests"}]))
+    else:
+        url = named = closed_port_url()
+    code, out = run_ts(ts_built, url, vectors)
+    assert code == 2, out
+    assert out.count("\n") == 1 and out.startswith("ajv: ") and str(named) in out, out

@@ -31,13 +31,21 @@ export async function askMock(
   if (options.deploymentType) query.set("deployment_type", options.deploymentType);
   if (options.strict) query.set("strict", "true");
   if (options.labelCount) query.set("label_count", String(options.labelCount));
-  const address = `${baseUrl}/__admin/validate/${encodeURIComponent(message)}?${query}`;
-  const answer = await fetch(address, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify(payload),
-    signal: AbortSignal.timeout(10_000),
-  });
+  const route = `${baseUrl}/__admin/validate/${encodeURIComponent(message)}`;
+  const address = `${query}` ? `${route}?${query}` : route;
+  let answer: Response;
+  try {
+    answer = await fetch(address, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(payload),
+      signal: AbortSignal.timeout(10_000),
+    });
+  } catch (error) {
+    // fetch says only "fetch failed"; the cause says why (ECONNREFUSED, a timeout, ...)
+    const { message, cause } = error as Error & { cause?: { message?: string } };
+    throw new Error(`POST ${address}: no answer (${cause?.message ?? message})`);
+  }
   if (answer.status !== 200) {
     throw new Error(`POST ${address} answered ${answer.status}: ${await answer.text()}`);
   }

@@ -30,57 +30,83 @@ const SCHEMAS = fileURLToPath(new URL("../../../schemas/", import.meta.url));
 const VECTORS = resolve(process.argv[2] ?? join(SCHEMAS, "vectors"));
 const MOCK = process.env.PICSELLIA_MOCK_URL?.replace(/\/+$/, "");
 
-const contract = new Contract(SCHEMAS);
 const pairs = (problems: Problem[] = []) =>
   `[${[...new Set(problems.map((p) => `${p.code} at '${p.pointer}'`))].sort().join(", ")}]`;
 
 /** A schema refuses a payload with a "schema" problem, or a "concrete_schema" one when the
  * concrete message is used; a payload whose problems are all domain rules passes it. */
-function schemaShouldAccept(problems: Problem[], concrete: boolean): boolean {
+function schemaShouldAccept(contract: Contract, problems: Problem[], concrete: boolean): boolean {
   return problems.every((p) => {
     const by = contract.checkedByOf(p.code);
     return by === "domain_rule" || (by === "concrete_schema" && !concrete);
   });
 }
 
-let judged = 0, agreed = 0, onlyRules = 0, asked = 0, answered = 0;
-const files = readdirSync(VECTORS).filter((n) => n.endsWith(".json") && n !== "vectors.schema.json");
-for (const file of files.sort()) {
-  for (const group of readJson(join(VECTORS, file)) as Group[]) {
-    for (const test of group.tests) {
-      const where = `${file} | ${group.description} | ${test.description}`;
-      const type = group.deployment_type ?? test.http_deployment_type;
-      const schema = test.concrete ?? contract.schemaFor(group.message, type);
-      const problems = test.problems ?? [];
-      const accept = schemaShouldAccept(problems, schema !== group.message);
-      if (accept && problems.length > 0) onlyRules++;
-      judged++;
-      const errors = contract.validate(schema, test.data);
-      if ((errors === null) !== accept) {
-        console.log(`FAIL ${where}\n  ${schema} expected ${accept ? "valid" : `invalid ${pairs(problems)}`}`);
-        console.log(`  Ajv: ${errors ?? "valid"}`);
-        continue;
+/** The groups of one vectors file, or an error naming the file. */
+function readGroups(path: string): Group[] {
+  let groups: unknown;
+  try {
+    groups = readJson(path);
+  } catch (error) {
+    throw new Error(`${path}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const isGroup = (g: unknown) => Array.isArray((g as { tests?: unknown } | null)?.tests);
+  if (!Array.isArray(groups) || !groups.every(isGroup)) {
+    throw new Error(`${path}: not a vectors file (a list of groups, each with its "tests")`);
+  }
+  return groups as Group[];
+}
+
+async function main(): Promise<number> {
+  const contract = new Contract(SCHEMAS);
+  let judged = 0, agreed = 0, onlyRules = 0, asked = 0, answered = 0;
+  const files = readdirSync(VECTORS).filter((n) => n.endsWith(".json") && n !== "vectors.schema.json");
+  for (const file of files.sort()) {
+    for (const group of readGroups(join(VECTORS, file))) {
+      for (const test of group.tests) {
+        const where = `${file} | ${group.description} | ${test.description}`;
+        const type = group.deployment_type ?? test.http_deployment_type;
+        const schema = test.concrete ?? contract.schemaFor(group.message, type);
+        const problems = test.problems ?? [];
+        const accept = schemaShouldAccept(contract, problems, schema !== group.message);
+        if (accept && problems.length > 0) onlyRules++;
+        judged++;
+        const errors = contract.validate(schema, test.data);
+        if ((errors === null) !== accept) {
+          console.log(`FAIL ${where}\n  ${schema} expected ${accept ? "valid" : `invalid ${pairs(problems)}`}`);
+          console.log(`  Ajv: ${errors ?? "valid"}`);
+          continue;
+        }
+        agreed++;
+        if (errors !== null || !MOCK) continue;
+        asked++;
+        const options = {
+          deploymentType: group.deployment_type,
+          strict: group.strict,
+          labelCount: group.label_count,
+        };
+        const verdict = await askMock(MOCK, group.message, test.data, options);
+        if (verdict.valid === test.valid && pairs(verdict.problems) === pairs(problems)) {
+          answered++;
+          continue;
+        }
+        console.log(`FAIL ${where}\n  expected ${test.valid ? "valid" : "invalid"} ${pairs(problems)}`);
+        console.log(`  the mock: ${verdict.valid ? "valid" : "invalid"} ${pairs(verdict.problems)}`);
       }
-      agreed++;
-      if (errors !== null || !MOCK) continue;
-      asked++;
-      const options = {
-        deploymentType: group.deployment_type,
-        strict: group.strict,
-        labelCount: group.label_count,
-      };
-      const verdict = await askMock(MOCK, group.message, test.data, options);
-      if (verdict.valid === test.valid && pairs(verdict.problems) === pairs(problems)) {
-        answered++;
-        continue;
-      }
-      console.log(`FAIL ${where}\n  expected ${test.valid ? "valid" : "invalid"} ${pairs(problems)}`);
-      console.log(`  the mock: ${verdict.valid ? "valid" : "invalid"} ${pairs(verdict.problems)}`);
     }
   }
+  console.log(
+    `ajv: ${judged} vectors, the schema agrees on ${agreed} (${onlyRules} with only domain rules);` +
+      ` ${asked} sent to the mock, ${answered} agree` + (MOCK ? "" : " (PICSELLIA_MOCK_URL not set)"),
+  );
+  return judged > 0 && agreed === judged && answered === asked ? 0 : 1;
 }
-console.log(
-  `ajv: ${judged} vectors, the schema agrees on ${agreed} (${onlyRules} with only domain rules);` +
-    ` ${asked} sent to the mock, ${answered} agree` + (MOCK ? "" : " (PICSELLIA_MOCK_URL not set)"),
+
+// A folder, a file or a mock that cannot be read is one line and exit status 2, not a stack.
+main().then(
+  (status) => process.exit(status),
+  (error: unknown) => {
+    console.error(`ajv: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(2);
+  },
 );
-process.exit(judged > 0 && agreed === judged && answered === asked ? 0 : 1);
