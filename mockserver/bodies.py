@@ -169,14 +169,16 @@ def _field_types(message: str) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(lists), frozenset(numbers)
 
 
+# A number as JSON spells it (ASCII digits only): Python's int() and float() also take "1_000",
+# full-width digits, spaces around, "inf" and "nan", which no client means as a number.
+NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?", re.ASCII)
+
+
 def _number(text: str) -> Any:
     """The number a query value spells, or the text itself (the schema then reports it)."""
-    try:
-        return int(text)  # any size: a JSON integer has no bound
-    except ValueError:
-        pass
-    try:
-        number = float(text)
-    except ValueError:
+    if NUMBER.fullmatch(text) is None:
         return text
+    if text.lstrip("-").isdigit():
+        return int(text)  # any size: a JSON integer has no bound
+    number = float(text)
     return number if math.isfinite(number) else text

@@ -57,6 +57,10 @@ def test_journal_filters(client):
         ("status=abc", "wrong_type"),
         ("limit=0", "out_of_range"),
         ("limit=10001", "out_of_range"),
+        ("limit=1_0", "wrong_type"),  # int() reads it as 10
+        ("limit=%EF%BC%95", "wrong_type"),  # a full-width 5, which int() reads as 5
+        ("limit=%205", "wrong_type"),
+        ("since=nan", "wrong_type"),
     ],
 )
 def test_bad_journal_filters_are_422(client, query, code):
