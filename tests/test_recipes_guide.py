@@ -85,3 +85,29 @@ def test_the_commands_are_those_ci_runs_and_the_tools_are_pinned():
     assert pins["ajv"].startswith("8.") and "Ajv 8" in section()
     go_mod = (GO_RECIPE / "go.mod").read_text(encoding="utf-8")
     assert re.search(r"^require github\.com/santhosh-tekuri/jsonschema/v6 v6\.", go_mod, re.M)
+
+
+# The five examples that call the admin API, and what .ci/examples runs each of them with.
+ADMIN_CALLERS = {
+    "examples/java/src/test/java/example/picsellia/CertifyTest.java": None,  # mvn: too slow twice
+    "examples/go/certify_test.go": "(cd examples/go && refused go test",
+    "examples/node/certify.test.js": "refused node --test examples/node/",
+    "examples/go-validate/mock.go": "(cd examples/go-validate && refused go test",
+    "examples/ajv/src/mock.ts": "refused node examples/ajv/dist/run-vectors.js",
+}
+
+
+def test_every_admin_caller_sends_the_admin_token_and_ci_checks_the_refusal():
+    """The guide: each example sends PICSELLIA_ADMIN_TOKEN on its admin calls, and without it
+    says to set it; .ci/examples serves its mock with a token and runs the refusals."""
+    ci = (ROOT / ".ci" / "examples").read_text(encoding="utf-8")
+    assert '--admin-token "$PICSELLIA_ADMIN_TOKEN"' in ci and "export PICSELLIA_ADMIN_TOKEN" in ci
+    for path, refusal in ADMIN_CALLERS.items():
+        source = (ROOT / path).read_text(encoding="utf-8")
+        assert "Bearer " in source and "set PICSELLIA_ADMIN_TOKEN" in source, path
+        readme = (ROOT / path.split("/")[0] / path.split("/")[1] / "README.md").read_text()
+        assert "PICSELLIA_ADMIN_TOKEN" in readme, path
+        if refusal is not None:
+            assert refusal in ci, path
+    guide = (ROOT / "docs" / "porting-guide.md").read_text(encoding="utf-8")
+    assert "set `PICSELLIA_ADMIN_TOKEN` too" in guide and "export `PICSELLIA_ADMIN_TOKEN`" in guide

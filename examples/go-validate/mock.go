@@ -28,8 +28,9 @@ type Verdict struct {
 
 // Mock asks a running mock server for the verdict of the full contract, domain rules included.
 type Mock struct {
-	BaseURL string // e.g. http://127.0.0.1:8080, as PICSELLIA_MOCK_URL gives it
-	HTTP    *http.Client
+	BaseURL    string // e.g. http://127.0.0.1:8080, as PICSELLIA_MOCK_URL gives it
+	AdminToken string // the token of a mock served with --admin-token (PICSELLIA_ADMIN_TOKEN), or ""
+	HTTP       *http.Client
 }
 
 // NewMock is a Mock with a 10 s timeout on every call.
@@ -60,7 +61,15 @@ func (m *Mock) Validate(message string, q Query, payload []byte) (Verdict, error
 	if len(query) > 0 {
 		address += "?" + query.Encode()
 	}
-	answer, err := m.HTTP.Post(address, "application/json", bytes.NewReader(payload))
+	request, err := http.NewRequest(http.MethodPost, address, bytes.NewReader(payload))
+	if err != nil {
+		return Verdict{}, err
+	}
+	request.Header.Set("Content-Type", "application/json")
+	if m.AdminToken != "" {
+		request.Header.Set("Authorization", "Bearer "+m.AdminToken)
+	}
+	answer, err := m.HTTP.Do(request)
 	if err != nil {
 		return Verdict{}, err
 	}
@@ -68,6 +77,9 @@ func (m *Mock) Validate(message string, q Query, payload []byte) (Verdict, error
 	body, err := io.ReadAll(answer.Body)
 	if err != nil {
 		return Verdict{}, err
+	}
+	if answer.StatusCode == http.StatusUnauthorized {
+		return Verdict{}, fmt.Errorf("POST %s answered 401: the mock requires an admin token: set PICSELLIA_ADMIN_TOKEN", address)
 	}
 	if answer.StatusCode != http.StatusOK {
 		return Verdict{}, fmt.Errorf("POST %s answered %d: %s", address, answer.StatusCode, body)

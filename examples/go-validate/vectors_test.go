@@ -46,6 +46,7 @@ func TestVectors(t *testing.T) {
 	var mock *Mock
 	if base := os.Getenv("PICSELLIA_MOCK_URL"); base != "" {
 		mock = NewMock(strings.TrimRight(base, "/"))
+		mock.AdminToken = os.Getenv("PICSELLIA_ADMIN_TOKEN")
 	}
 	files, _ := filepath.Glob(filepath.Join(vectorsDir(), "*.json"))
 	var judged, agreed, asked, answered, domain int

@@ -230,12 +230,18 @@ func admin(t *testing.T, base, method, route string, body any, into any) {
 	if payload != nil {
 		request.Header.Set("Content-Type", "application/json")
 	}
+	if token := os.Getenv("PICSELLIA_ADMIN_TOKEN"); token != "" { // a mock served with --admin-token
+		request.Header.Set("Authorization", "Bearer "+token)
+	}
 	answer, err := (&http.Client{Timeout: 60 * time.Second}).Do(request)
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, route, err)
 	}
 	defer answer.Body.Close()
 	text, _ := io.ReadAll(answer.Body)
+	if answer.StatusCode == 401 {
+		t.Fatalf("%s %s: 401: the mock requires an admin token: set PICSELLIA_ADMIN_TOKEN", method, route)
+	}
 	if answer.StatusCode != 200 {
 		t.Fatalf("%s %s: %d %s", method, route, answer.StatusCode, text)
 	}

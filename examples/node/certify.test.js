@@ -14,10 +14,13 @@ const { perform } = require('./adapter');
 
 /** The mock's admin API: GET, or POST with a JSON body. */
 async function admin(base, route, body) {
-  const init = body === undefined ? {} : { method: 'POST', body: JSON.stringify(body),
-    headers: { 'Content-Type': 'application/json' } };
+  const headers = body === undefined ? {} : { 'Content-Type': 'application/json' };
+  const token = process.env.PICSELLIA_ADMIN_TOKEN; // a mock served with --admin-token
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const init = body === undefined ? { headers } : { method: 'POST', body: JSON.stringify(body), headers };
   const answer = await fetch(base + route, { ...init, signal: AbortSignal.timeout(60_000) });
   const text = await answer.text();
+  assert.notEqual(answer.status, 401, `${route}: 401: the mock requires an admin token: set PICSELLIA_ADMIN_TOKEN`);
   assert.equal(answer.status, 200, `${route}: ${answer.status} ${text}`);
   return JSON.parse(text);
 }

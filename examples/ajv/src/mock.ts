@@ -25,7 +25,12 @@ export async function askMock(
   baseUrl: string,
   message: string,
   payload: unknown,
-  options: { deploymentType?: string | null; strict?: boolean; labelCount?: number } = {},
+  options: {
+    deploymentType?: string | null;
+    strict?: boolean;
+    labelCount?: number;
+    adminToken?: string; // the token of a mock served with --admin-token
+  } = {},
 ): Promise<Verdict> {
   const query = new URLSearchParams();
   if (options.deploymentType) query.set("deployment_type", options.deploymentType);
@@ -37,7 +42,10 @@ export async function askMock(
   try {
     answer = await fetch(address, {
       method: "POST",
-      headers: { "Content-Type": "application/json" },
+      headers: {
+        "Content-Type": "application/json",
+        ...(options.adminToken ? { Authorization: `Bearer ${options.adminToken}` } : {}),
+      },
       body: JSON.stringify(payload),
       signal: AbortSignal.timeout(10_000),
     });
@@ -45,6 +53,9 @@ export async function askMock(
     // fetch says only "fetch failed"; the cause says why (ECONNREFUSED, a timeout, ...)
     const { message, cause } = error as Error & { cause?: { message?: string } };
     throw new Error(`POST ${address}: no answer (${cause?.message ?? message})`);
+  }
+  if (answer.status === 401) {
+    throw new Error(`POST ${address} answered 401: the mock requires an admin token: set PICSELLIA_ADMIN_TOKEN`);
   }
   if (answer.status !== 200) {
     throw new Error(`POST ${address} answered ${answer.status}: ${await answer.text()}`);

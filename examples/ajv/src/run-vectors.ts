@@ -29,6 +29,7 @@ interface Group {
 const SCHEMAS = fileURLToPath(new URL("../../../schemas/", import.meta.url));
 const VECTORS = resolve(process.argv[2] ?? join(SCHEMAS, "vectors"));
 const MOCK = process.env.PICSELLIA_MOCK_URL?.replace(/\/+$/, "");
+const ADMIN_TOKEN = process.env.PICSELLIA_ADMIN_TOKEN; // a mock served with --admin-token
 
 const pairs = (problems: Problem[] = []) =>
   `[${[...new Set(problems.map((p) => `${p.code} at '${p.pointer}'`))].sort().join(", ")}]`;
@@ -84,6 +85,7 @@ async function main(): Promise<number> {
           deploymentType: group.deployment_type,
           strict: group.strict,
           labelCount: group.label_count,
+          adminToken: ADMIN_TOKEN,
         };
         const verdict = await askMock(MOCK, group.message, test.data, options);
         if (verdict.valid === test.valid && pairs(verdict.problems) === pairs(problems)) {

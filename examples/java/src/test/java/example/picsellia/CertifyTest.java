@@ -76,6 +76,10 @@ class CertifyTest {
 
   private static JsonNode admin(String base, String method, String route, Object body) throws Exception {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + route)).timeout(Duration.ofSeconds(60));
+    String token = System.getenv("PICSELLIA_ADMIN_TOKEN"); // a mock served with --admin-token
+    if (token != null && !token.isEmpty()) {
+      request.header("Authorization", "Bearer " + token);
+    }
     if (body == null) {
       request.GET();
     } else {
@@ -83,6 +87,9 @@ class CertifyTest {
           .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
     }
     HttpResponse<byte[]> answer = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    if (answer.statusCode() == 401) {
+      fail(method + " " + route + ": 401: the mock requires an admin token: set PICSELLIA_ADMIN_TOKEN");
+    }
     if (answer.statusCode() != 200) {
       fail(method + " " + route + ": " + answer.statusCode() + " " + new String(answer.body(), StandardCharsets.UTF_8));
     }
