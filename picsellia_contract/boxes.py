@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator, Sequence
 
-from .problems import Problem, pointer
+from .problems import Problem, is_json_number, pointer
 
 # What each coordinate name means: its axis (0: x, against the width; 1: y, against the height)
 # and the edge it stands for. Where each sits in a box is the schema's ``coordinates``.
@@ -43,7 +43,7 @@ def check_boxes(
     if size and boxes_fine(boxes, size, coordinates):  # the usual case, told in one pass
         return
     for i, box in enumerate(boxes):
-        if not (isinstance(box, list) and len(box) == 4 and all(map(_is_number, box))):
+        if not (isinstance(box, list) and len(box) == 4 and all(map(is_json_number, box))):
             continue
         where = pointer([*path, i])
         y1, x1, y2, x2 = (box[at] for at in layout(coordinates))
@@ -96,7 +96,3 @@ def boxes_fine(boxes: list, size: tuple, coordinates: tuple[str, ...]) -> bool:
     except (TypeError, ValueError, KeyError, IndexError):  # not a list of comparable numbers
         return False
     return True
-
-
-def _is_number(value) -> bool:
-    return type(value) in (int, float)  # JSON numbers; bool is not one

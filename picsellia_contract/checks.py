@@ -17,7 +17,7 @@ from typing import Any
 from .boxes import check_boxes
 from .geometry import geometries, geometry_keys, type_schema_name, type_schemas
 from .images import image_size, sniff_content_type
-from .problems import Problem, json_type_of, pointer
+from .problems import Problem, is_json_number, json_type_of, pointer
 from .registry import inlined_schema
 from .strict_base64 import first_fault
 
@@ -119,7 +119,7 @@ def check_scores(raw: dict[str, Any], path: Sequence) -> Iterator[Problem]:
     """Scores outside [0, 1] are warned about."""
     scores = raw.get("detection_scores")
     for i, score in enumerate(scores if isinstance(scores, list) else []):
-        if _is_number(score) and not 0 <= score <= 1:
+        if is_json_number(score) and not 0 <= score <= 1:
             where = pointer([*path, "detection_scores", i])
             yield Problem("score_out_of_range", where, f"{score} is outside [0, 1]")
 
@@ -189,7 +189,7 @@ def check_image(payload: dict[str, Any], data: bytes | None) -> list[Problem]:
 def check_timestamp(payload: dict[str, Any], now: float) -> list[Problem]:
     """A timestamp more than FUTURE_TOLERANCE_SECONDS ahead of ``now`` is warned about."""
     timestamp = payload.get("timestamp")
-    if _is_number(timestamp) and timestamp > now + FUTURE_TOLERANCE_SECONDS:
+    if is_json_number(timestamp) and timestamp > now + FUTURE_TOLERANCE_SECONDS:
         message = f"{timestamp} is {timestamp - now:.0f} s in the future (server clock {now:.0f})"
         return [Problem("timestamp_in_future", "/timestamp", message)]
     return []
@@ -217,10 +217,6 @@ def json_text_fields(message: str) -> tuple[str, ...]:
     return tuple(k for k, v in properties.items() if v.get("contentMediaType") == wanted)
 
 
-def _is_number(value: Any) -> bool:
-    return type(value) in (int, float)  # JSON numbers; bool is not one
-
-
 def _is_integer(value: Any) -> bool:
     """A JSON integer as JSON Schema has it: ``7`` or ``7.0`` (a bool is not one)."""
     return type(value) is int or (type(value) is float and value.is_integer())
@@ -241,5 +237,5 @@ def _coordinates(items: list, path: list, depth: int) -> Iterator[tuple[list, Se
             continue
         if depth > 1:
             yield from _coordinates(item, [*path, i], depth - 1)
-        elif len(item) >= 2 and all(map(_is_number, item)):
+        elif len(item) >= 2 and all(map(is_json_number, item)):
             yield [*path, i], item

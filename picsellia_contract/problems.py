@@ -97,6 +97,11 @@ def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
     return sorted(unique, key=lambda p: (_pointer_key(p.pointer), p.code, p.message))
 
 
+def is_json_number(value: Any) -> bool:
+    """A JSON number as decoded: an int or a float, not a bool."""
+    return type(value) in (int, float)
+
+
 def json_type_of(value: Any) -> str:
     """The JSON type name of a Python value decoded from JSON."""
     if value is None:
