@@ -27,6 +27,20 @@ def large_png() -> bytes:
     return data
 
 
+def large_body(image: bytes, filename: str) -> dict:
+    """A CLASSIFICATION monitoring payload carrying ``image``, a PNG of SIDE x SIDE."""
+    return {
+        "filename": filename,
+        "content_type": "image/png",
+        "height": SIDE,
+        "width": SIDE,
+        "image": b64(image),
+        "raw_predictions": {"detection_classes": [0], "detection_scores": [0.5]},
+        "latency": 0.1,
+        "tags": ["large"],
+    }
+
+
 def summary(data: bytes) -> dict:
     return {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
 
@@ -41,16 +55,7 @@ def stored_image(client, prediction_id: str) -> bytes:
 
 def test_large_monitoring_image_is_stored_and_journaled_whole(client, ids, login):
     image = large_png()
-    payload = {
-        "filename": "large.png",
-        "content_type": "image/png",
-        "height": SIDE,
-        "width": SIDE,
-        "image": b64(image),
-        "raw_predictions": {"detection_classes": [0], "detection_scores": [0.5]},
-        "latency": 0.1,
-        "tags": ["large"],
-    }
+    payload = large_body(image, "large.png")
     url = f"/api/deployment/{ids['CLASSIFICATION']}/predictions"
     text = json.dumps(payload)
     headers = login("monitoring", "CLASSIFICATION")

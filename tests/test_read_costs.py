@@ -16,8 +16,7 @@ from mockserver.config import Config
 from mockserver.database import connect, initialise
 from mockserver.store import Store
 
-from .helpers import b64
-from .test_large_bodies import SIDE, large_png
+from .test_large_bodies import large_body, large_png
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="reads /proc/self/io")
 STORED = 6  # images of about 1.5 MB each: 9 MB, past SQLite's page cache (2 MB)
@@ -40,18 +39,10 @@ def store_images(tmp_path) -> tuple:
     login = {"api_token": "demo-api-token", "deployment_id": deployment}
     headers = {"Authorization": "Bearer " + client.post("/api/auth/login", json=login).json["jwt"]}
     image = large_png()
-    payload = {
-        "content_type": "image/png",
-        "height": SIDE,
-        "width": SIDE,
-        "image": b64(image),
-        "raw_predictions": {"detection_classes": [0], "detection_scores": [0.5]},
-        "latency": 0.1,
-        "tags": ["large"],
-    }
+    body = large_body(image, "")  # the image encoded once, each post its own filename
     url = f"/api/deployment/{deployment}/predictions"
     for index in range(STORED):
-        text = json.dumps({**payload, "filename": f"{index}.png"})
+        text = json.dumps({**body, "filename": f"{index}.png"})
         answer = client.post(url, data=text, headers=headers, content_type="application/json")
         assert answer.status_code == 201, answer.json
     return client, deployment, headers, len(image)

@@ -105,7 +105,7 @@ def test_every_admin_caller_sends_the_admin_token_and_ci_checks_the_refusal():
     for path, refusal in ADMIN_CALLERS.items():
         source = (ROOT / path).read_text(encoding="utf-8")
         assert "Bearer " in source and "set PICSELLIA_ADMIN_TOKEN" in source, path
-        readme = (ROOT / path.split("/")[0] / path.split("/")[1] / "README.md").read_text()
+        readme = ROOT.joinpath(*Path(path).parts[:2], "README.md").read_text()
         assert "PICSELLIA_ADMIN_TOKEN" in readme, path
         if refusal is not None:
             assert refusal in ci, path
