@@ -167,6 +167,9 @@ def hey_api(node_tools: Path, folder: Path) -> Path:
     return folder
 
 
+TYPES_USE = "use crate::roundtrip::round_trip;\nuse serde_json::Value;\n"  # each src/types.rs
+
+
 def rust_table(function: str, module: str, names: list[str]) -> str:
     """A Rust function: component name -> the round trip through ``module``'s type."""
     arms = "\n".join(f'        "{n}" => Some(round_trip::<{module}::{n}>(p)),' for n in names)
@@ -181,6 +184,7 @@ def crate(folder: Path, fixture: str) -> None:
     for name in ("Cargo.toml", "Cargo.lock"):
         shutil.copy(FIXTURES / fixture / name, folder / name)
     shutil.copy(FIXTURES / fixture / "main.rs", folder / "src" / "main.rs")
+    shutil.copy(FIXTURES / "roundtrip.rs", folder / "src" / "roundtrip.rs")  # shared by both
 
 
 def quicktype_rust(node_tools: Path, folder: Path, schemas: list[Path], names: list[str]) -> list:
@@ -192,7 +196,7 @@ def quicktype_rust(node_tools: Path, folder: Path, schemas: list[Path], names: l
         output = folder / "src" / f"{module}.rs"
         run([*quicktype, "--visibility", "public", *options, "-o", output, *schemas])
     (folder / "src" / "types.rs").write_text(
-        "use crate::{as_generated, contract, round_trip};\nuse serde_json::Value;\n\n"
+        f"{TYPES_USE}use crate::{{as_generated, contract}};\n\n"
         + rust_table("contract", "contract", names)
         + "\n"
         + rust_table("as_generated", "as_generated", names)
@@ -219,8 +223,7 @@ def typify(folder: Path, names: list[str]) -> list:
     run([*python, folder / "definitions.json"])
     run([cargo_typify(), "typify", folder / "definitions.json", "-o", folder / "src/contract.rs"])
     (folder / "src" / "types.rs").write_text(
-        "use crate::{contract, round_trip};\nuse serde_json::Value;\n\n"
-        + rust_table("convert", "contract", names)
+        f"{TYPES_USE}use crate::contract;\n\n" + rust_table("convert", "contract", names)
     )
     run(CARGO_BUILD, folder, CARGO_TARGET_DIR=str(RUST_TARGET))
     return [RUST_TARGET / "debug" / "picsellia-typify-roundtrip"]
